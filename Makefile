@@ -1,0 +1,172 @@
+# BareGT — top-level Makefile.  `make help` lists the targets.
+#
+# The hypervisor is one UEFI application, build/baregt.efi, linked from
+# boot/ (UEFI side) and the core rooms (hv/, vmx/, ...) with newlib built
+# from Debian's newlib-source and cached in build/newlib.  Pure modules are
+# also compiled for the host and unit-tested with CMocka (make check).
+
+VERSION    := 0.1.0
+BUILD      := build
+OBJ        := $(BUILD)/obj
+HOSTOBJ    := $(BUILD)/host
+GEN        := $(BUILD)/gen
+
+NEWLIB     := $(BUILD)/newlib/x86_64-elf
+NEWLIB_LIB := $(NEWLIB)/lib/libc.a
+DEPS_STAMP := $(BUILD)/.deps-ok
+
+CC         := gcc
+LD         := ld
+OBJCOPY    := objcopy
+GCC_INC    := $(shell $(CC) -print-file-name=include)
+EFI_INC    := /usr/include/efi
+EFI_LIB    := /usr/lib
+EFI_CRT0   := $(EFI_LIB)/crt0-efi-x86_64.o
+LDSCRIPT   := boot/baregt.lds
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+        -Wmissing-prototypes -Wundef -Wwrite-strings -Wvla -Wformat=2 \
+        -Wimplicit-fallthrough -Wpointer-arith
+
+# Hypervisor (freestanding, UEFI calling conventions available, no SSE).
+HV_CFLAGS := -std=c11 -O2 -g $(WARN) -ffreestanding -fpic -fvisibility=hidden \
+        -fshort-wchar -fno-stack-protector -fno-stack-check -mno-red-zone \
+        -maccumulate-outgoing-args -mgeneral-regs-only \
+        -fno-asynchronous-unwind-tables -fno-strict-aliasing \
+        -nostdinc -isystem $(NEWLIB)/include -isystem $(GCC_INC) \
+        -isystem $(EFI_INC) -isystem $(EFI_INC)/x86_64 \
+        -DGNU_EFI_USE_MS_ABI -DBAREGT_HV=1 -I. -I$(GEN)
+HV_ASFLAGS := -g -I. -I$(GEN) -DBAREGT_HV=1
+HV_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic --no-undefined \
+        -T $(LDSCRIPT)
+
+# Host unit tests: same sources, sanitizers on, undefined behaviour aborts.
+HOST_CFLAGS := -std=c11 -O1 -g $(WARN) -I. -I$(GEN) \
+        -fsanitize=address,undefined -fno-sanitize-recover=all \
+        -fno-omit-frame-pointer -DBAREGT_HOST_TEST=1
+
+# --- sources ---------------------------------------------------------------
+ROOMS      := boot hv vmx ept gpu pvinfo iommu
+HV_C       := $(foreach r,$(ROOMS),$(wildcard $(r)/*.c))
+HV_S       := $(foreach r,$(ROOMS),$(wildcard $(r)/*.S))
+HV_OBJS    := $(HV_C:%.c=$(OBJ)/%.o) $(HV_S:%.S=$(OBJ)/%.o)
+
+# Hardware-free modules: built into the hypervisor and into every unit test.
+PURE_C     := hv/config.c hv/palloc.c hv/paging.c hv/console.c \
+              hv/exc_dump.c hv/acpi.c hv/crc32.c hv/memmap.c vmx/caps.c
+UNIT_C     := $(wildcard tests/unit/test_*.c)
+UNIT_BINS  := $(UNIT_C:tests/unit/%.c=$(BUILD)/unit/%)
+
+EFI_SO     := $(BUILD)/baregt.so
+EFI_APP    := $(BUILD)/baregt.efi
+
+# Guest programs (guests/*.S → build/guests/*.elf, static ELF64).
+GUEST_S    := $(wildcard guests/*.S)
+GUESTS     := $(GUEST_S:guests/%.S=$(BUILD)/guests/%.elf)
+
+.PHONY: all help deps check test run run-qemu bench clean distclean newlib
+.SECONDARY:
+.DEFAULT_GOAL := all
+
+all: $(EFI_APP) $(GUESTS) ## Build build/baregt.efi and the guests (default)
+
+help: ## List the targets
+	@echo "BareGT $(VERSION) — targets:"
+	@grep -hE '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | \
+	  sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 20
+	@echo "Variables: SYSTEST=name (one system test), V=1 (verbose runner)"
+
+# --- dependencies (Debian packages, installed only when missing) -----------
+deps: $(DEPS_STAMP) ## Install the missing Debian packages (needs root)
+$(DEPS_STAMP): scripts/deps.sh
+	@scripts/deps.sh
+	@mkdir -p $(BUILD) && touch $@
+
+newlib: $(NEWLIB_LIB) ## Build newlib into build/newlib (cached)
+$(NEWLIB_LIB): | $(DEPS_STAMP)
+	@echo "NEWLIB  build/newlib (from /usr/src/newlib, about a minute)"
+	@scripts/build-newlib.sh $(BUILD)/newlib
+
+# --- version header (rewritten only when the revision changes) -------------
+GIT_REV := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
+$(GEN)/version.h: FORCE
+	@mkdir -p $(GEN)
+	@printf '#define BAREGT_VERSION "%s"\n#define BAREGT_GIT "%s"\n' \
+	  '$(VERSION)' '$(GIT_REV)' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+FORCE:
+
+# --- the hypervisor image --------------------------------------------------
+$(OBJ)/%.o: %.c $(NEWLIB_LIB) $(GEN)/version.h
+	@mkdir -p $(dir $@)
+	@echo "CC      $<"
+	@$(CC) $(HV_CFLAGS) -MMD -MP -c $< -o $@
+
+$(OBJ)/%.o: %.S
+	@mkdir -p $(dir $@)
+	@echo "AS      $<"
+	@$(CC) $(HV_ASFLAGS) -MMD -MP -c $< -o $@
+
+$(EFI_SO): $(HV_OBJS) $(LDSCRIPT) $(NEWLIB_LIB)
+	@echo "LD      $@"
+	@$(LD) $(HV_LDFLAGS) $(EFI_CRT0) $(HV_OBJS) -L$(EFI_LIB) -lefi -lgnuefi \
+	  $(NEWLIB_LIB) -o $@
+	@# gnu-efi's self-relocator applies only R_X86_64_RELATIVE.
+	@bad=$$(readelf -rW $@ | grep -E '^[0-9a-f]+ ' | grep -v R_X86_64_RELATIVE || true); \
+	if [ -n "$$bad" ]; then echo "error: $@ has relocations other than R_X86_64_RELATIVE:"; \
+	  echo "$$bad"; rm -f $@; exit 1; fi
+
+$(EFI_APP): $(EFI_SO)
+	@echo "OBJCOPY $@"
+	@$(OBJCOPY) -j .text -j .rodata -j .sdata -j .data -j .dynamic -j .dynsym \
+	  -j .rel -j .rela -j .rel.* -j .rela.* -j .reloc \
+	  --target efi-app-x86_64 --subsystem=10 $< $@
+	@echo "        $@: $$(stat -c %s $@) bytes"
+
+# --- guests ---------------------------------------------------------------
+$(BUILD)/guests/%.elf: guests/%.S
+	@mkdir -p $(dir $@)
+	@echo "GUEST   $@"
+	@$(CC) -c -g $< -o $(BUILD)/guests/$*.o
+	@$(LD) -static -nostdlib -z noexecstack -Ttext=0x200000 -e _start \
+	  $(BUILD)/guests/$*.o -o $@
+
+# --- unit tests (host) -----------------------------------------------------
+$(HOSTOBJ)/%.o: %.c $(GEN)/version.h | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@$(CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/unit/%: $(HOSTOBJ)/tests/unit/%.o $(PURE_C:%.c=$(HOSTOBJ)/%.o)
+	@mkdir -p $(dir $@)
+	@$(CC) $(HOST_CFLAGS) $^ -lcmocka -o $@
+
+check: $(UNIT_BINS) ## Build and run the unit tests on the host (ASan+UBSan)
+	@pass=0; fail=0; \
+	for t in $(UNIT_BINS); do \
+	  if $$t > $$t.log 2>&1; then pass=$$((pass+1)); \
+	    echo "unit  PASS  $$(basename $$t)  ($$(grep -Eo '[0-9]+ test\(s\) run' $$t.log | head -1))"; \
+	  else fail=$$((fail+1)); echo "unit  FAIL  $$(basename $$t)"; tail -n 30 $$t.log; fi; \
+	done; \
+	echo "unit tests: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
+
+# --- system tests and running ----------------------------------------------
+test: check $(EFI_APP) $(GUESTS) ## make check, then the system tests in Bochs and QEMU
+	@tests/system/run.sh $(SYSTEST)
+
+run: $(EFI_APP) $(GUESTS) ## Boot configs/default.cfg in Bochs, serial log on the terminal
+	@scripts/run.sh bochs configs/default.cfg
+
+run-qemu: $(EFI_APP) $(GUESTS) ## The same in QEMU (TCG: no VMX, but VT-d and the DMAR table)
+	@scripts/run.sh qemu configs/default.cfg
+
+bench: $(EFI_APP) $(GUESTS) ## Measure path lengths in Bochs instructions (RDTSC)
+	@tests/bench/run.sh
+
+clean: ## Remove build products (keeps the newlib cache)
+	rm -rf $(OBJ) $(HOSTOBJ) $(GEN) $(BUILD)/unit $(BUILD)/system \
+	  $(BUILD)/guests $(EFI_SO) $(EFI_APP) $(BUILD)/run $(BUILD)/bench
+
+distclean: ## Remove everything under build/, newlib cache included
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

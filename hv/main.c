@@ -1,0 +1,232 @@
+/*
+ * hv/main.c — the core's entry after boot: console from the config, page
+ * allocator, descriptor tables, own page tables and stack, the boot
+ * summary, then what on_exit says (docs/boot.md).
+ */
+#include <string.h>
+#include "hv/acpi.h"
+#include "hv/console.h"
+#include "hv/console_hw.h"
+#include "hv/cpu.h"
+#include "hv/crc32.h"
+#include "hv/efirt.h"
+#include "hv/exc.h"
+#include "hv/gdt.h"
+#include "hv/memmap.h"
+#include "hv/mm.h"
+#include "hv/panic.h"
+#include "hv/selftest.h"
+#include "vmx/caps.h"
+#include "version.h"
+
+#define IST_STACK_PAGES 4
+
+void hv_call_on_stack(uint64_t top, void (*fn)(void *), void *arg)
+	__attribute__((noreturn));
+
+static void hv_print_cpu(void)
+{
+	uint32_t r[12], a, b, c, d, sig, fam, model;
+	char vendor[13], brand[49] = "";
+	unsigned i;
+
+	cpuid(0, 0, &a, &b, &c, &d);
+	memcpy(vendor, &b, 4);
+	memcpy(vendor + 4, &d, 4);
+	memcpy(vendor + 8, &c, 4);
+	vendor[12] = '\0';
+	cpuid(1, 0, &sig, &b, &c, &d);
+	fam = (sig >> 8) & 0xf;
+	model = (sig >> 4) & 0xf;
+	if (fam == 6 || fam == 15)   /* SDM Vol. 2A, CPUID leaf 1: display model */
+		model |= ((sig >> 16) & 0xf) << 4;
+	if (fam == 15)
+		fam += (sig >> 20) & 0xff;
+	cpuid(0x80000000u, 0, &a, &b, &c, &d);
+	if (a >= 0x80000004u) {
+		for (i = 0; i < 3; i++)
+			cpuid(0x80000002u + i, 0, &r[4 * i], &r[4 * i + 1],
+			      &r[4 * i + 2], &r[4 * i + 3]);
+		memcpy(brand, r, 48);
+		brand[48] = '\0';
+	}
+	for (i = 0; brand[i] == ' '; i++)
+		;
+	log_info("cpu: %s family %u model %u stepping %u: %s", vendor, fam,
+	         model, sig & 0xf, brand + i);
+}
+
+static void hv_print_vmx(void)
+{
+	struct vmx_msrs m;
+	struct vmx_caps c;
+	char line[CON_LINE_MAX - 8];
+
+	vmx_probe(&m);
+	vmx_caps_decode(&m, &c);
+	vmx_caps_format(&c, line, sizeof(line));
+	log_info("vmx: %s", line);
+	if (c.vmx)
+		log_info("vmx: IA32_FEATURE_CONTROL %#llx (%s, VMX outside SMX %s)",
+		         (unsigned long long)m.feature_control,
+		         c.fc_locked ? "locked" : "unlocked",
+		         c.fc_vmx_outside_smx ? "on" : "off");
+}
+
+static void hv_print_memory(const struct boot_info *bi)
+{
+	uint64_t ram = 0;
+	unsigned i;
+
+	for (i = 0; i < bi->nmem; i++) {
+		enum mem_type t = bi->mem[i].type;
+		if (t != MEM_MMIO && t != MEM_RESERVED)
+			ram += bi->mem[i].npages * PAGE_SIZE;
+		log_debug("memmap: %#014llx-%#014llx %s",
+		          (unsigned long long)bi->mem[i].base,
+		          (unsigned long long)(bi->mem[i].base +
+		                               bi->mem[i].npages * PAGE_SIZE - 1),
+		          mem_type_name(t));
+	}
+	log_info("memory: %llu MiB RAM, %llu MiB free for the core and guests"
+	         " (largest run %llu MiB), %u map ranges%s",
+	         (unsigned long long)(ram >> 20),
+	         (unsigned long long)(hv_palloc.free_pages * PAGE_SIZE >> 20),
+	         (unsigned long long)(palloc_largest(&hv_palloc) * PAGE_SIZE >> 20),
+	         bi->nmem, bi->nmem_dropped ? " (some dropped)" : "");
+}
+
+static void hv_print_acpi(const struct boot_info *bi)
+{
+	static struct acpi_info ai;
+	char names[CON_LINE_MAX - 64] = "", err[ACPI_ERR_MAX];
+	const struct acpi_table_ref *dmar;
+	size_t len = 0;
+	unsigned i;
+
+	if (!acpi_scan(bi->acpi_rsdp, &ai, err, sizeof(err))) {
+		log_warn("acpi: %s", err);
+		return;
+	}
+	for (i = 0; i < ai.ntables && len + 6 < sizeof(names); i++) {
+		memcpy(names + len, ai.table[i].sig, 4);
+		len += 4;
+		if (!ai.table[i].checksum_ok)
+			names[len++] = '!';
+		names[len++] = ' ';
+	}
+	if (len)
+		names[len - 1] = '\0';
+	log_info("acpi: RSDP rev %u at %#llx, OEM '%s', %u tables via %s: %s",
+	         ai.revision, (unsigned long long)ai.rsdp_hpa, ai.oem, ai.ntables,
+	         ai.via_xsdt ? "XSDT" : "RSDT", names);
+	log_info("acpi: %u CPU(s) enabled in the MADT",
+	         acpi_madt_cpus(acpi_find(&ai, "APIC")));
+	dmar = acpi_find(&ai, "DMAR");
+	if (dmar)
+		log_info("acpi: DMAR at %#llx, %u bytes: VT-d remapping hardware"
+		         " described", (unsigned long long)dmar->hpa, dmar->length);
+	else
+		log_info("acpi: no DMAR table: no VT-d remapping hardware");
+}
+
+static void hv_print_config(const struct boot_info *bi)
+{
+	const struct config *cfg = &bi->config;
+	char size[24];
+	unsigned v, m;
+
+	log_info("config: %s: log_level %s, serial %s%s%x, on_exit %s, %u VM(s)",
+	         bi->cfg_path, config_log_level_name(cfg->log_level),
+	         cfg->serial_enabled ? "" : "none", cfg->serial_enabled ? "0x" : "",
+	         cfg->serial_enabled ? cfg->serial_port : 0,
+	         config_on_exit_name(cfg->on_exit), cfg->nvms);
+	for (v = 0; v < cfg->nvms; v++) {
+		const struct vm_config *vc = &cfg->vm[v];
+		log_info("config: vm '%s': memory %s, cpu %u, vgpu %s, image %s,"
+		         " %u module(s), cmdline '%s'", vc->name,
+		         config_format_size(vc->memory_bytes, size, sizeof(size)),
+		         vc->cpu, config_vgpu_name(vc->vgpu), vc->image, vc->nmodules,
+		         vc->cmdline);
+		for (m = 0; m < vc->nmodules; m++)
+			log_info("config: vm '%s': module %s '%s'", vc->name,
+			         vc->module[m].path, vc->module[m].args);
+	}
+}
+
+static void hv_print_files(const struct boot_info *bi)
+{
+	unsigned i;
+
+	for (i = 0; i < bi->nfiles; i++) {
+		const struct boot_file *f = &bi->files[i];
+		log_info("file: %s: %llu bytes at %#llx, crc32 %08x (vm '%s')",
+		         f->path, (unsigned long long)f->size,
+		         (unsigned long long)f->hpa,
+		         crc32_update(0, (const void *)(uintptr_t)f->hpa, f->size),
+		         bi->config.vm[f->vm].name);
+	}
+	if (bi->fb.base)
+		log_info("display: GOP framebuffer %ux%u stride %u at %#llx",
+		         bi->fb.width, bi->fb.height, bi->fb.stride,
+		         (unsigned long long)bi->fb.base);
+	else
+		log_info("display: no linear framebuffer");
+}
+
+static __attribute__((noreturn)) void hv_finish(const struct boot_info *bi)
+{
+	uint64_t ticks = rdtsc() - bi->tsc_efi_main;
+
+	switch (bi->config.on_exit) {
+	case ON_EXIT_HALT:
+		log_info("halt: done; CPU parked (on_exit = halt), %llu TSC ticks"
+		         " since efi_main", (unsigned long long)ticks);
+		cpu_park();
+	case ON_EXIT_REBOOT:
+		log_info("reboot: resetting the machine, %llu TSC ticks since"
+		         " efi_main", (unsigned long long)ticks);
+		break;
+	case ON_EXIT_SHUTDOWN:
+		log_info("shutdown: powering off, %llu TSC ticks since efi_main",
+		         (unsigned long long)ticks);
+		break;
+	}
+	efirt_reset(bi->efi_rt, bi->config.on_exit);
+	panic("the firmware's ResetSystem returned");
+}
+
+/* Runs on the hypervisor's own stack. */
+static __attribute__((noreturn)) void hv_main_on_stack(void *arg)
+{
+	struct boot_info *bi = arg;
+
+	hv_print_cpu();
+	hv_print_vmx();
+	hv_print_memory(bi);
+	hv_print_acpi(bi);
+	hv_print_config(bi);
+	hv_print_files(bi);
+	selftest_run(bi->config.selftest);
+	hv_finish(bi);
+}
+
+void hv_main(struct boot_info *bi)
+{
+	uint64_t tsc = rdtsc();
+	uint8_t *ist;
+
+	cpu_cli();      /* our IDT has no handlers for external interrupts */
+	console_hw_configure(&bi->config);
+	if (bi->magic != BOOT_INFO_MAGIC)
+		panic("boot_info has a bad magic number");
+	log_info("hv: core entered, %llu TSC ticks after efi_main (efi_main at"
+	         " TSC %llu)", (unsigned long long)(tsc - bi->tsc_efi_main),
+	         (unsigned long long)bi->tsc_efi_main);
+	mm_init(bi);
+	ist = mm_alloc_pages(IST_STACK_PAGES);
+	gdt_init((uint64_t)(uintptr_t)(ist + IST_STACK_PAGES * PAGE_SIZE));
+	idt_init();
+	mmu_init(bi);
+	hv_call_on_stack(mmu_alloc_stack(), hv_main_on_stack, bi);
+}

@@ -1,0 +1,75 @@
+/*
+ * hv/paging.h — builds and inspects x86-64 4-level page tables (SDM Vol. 3A
+ * §4.5: PML4E/PDPTE/PDE/PTE formats, Tables 4-15 to 4-20). Pure logic:
+ * tables are reached through their physical address, which must be
+ * identity-mapped (true in the hypervisor; host tests allocate tables from
+ * aligned heap memory and use the pointer values as addresses).
+ *
+ * Mappings use the largest page that fits (1 GiB if allowed, 2 MiB, 4 KiB)
+ * and may be changed later: remapping part of a large page splits it.
+ */
+#ifndef BAREGT_HV_PAGING_H
+#define BAREGT_HV_PAGING_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Entry bits, SDM Vol. 3A Table 4-19/4-20. */
+#define PTE_P        (1ull << 0)
+#define PTE_RW       (1ull << 1)
+#define PTE_US       (1ull << 2)
+#define PTE_PWT      (1ull << 3)
+#define PTE_PCD      (1ull << 4)
+#define PTE_PS       (1ull << 7)   /* large page in a PDPTE/PDE */
+#define PTE_G        (1ull << 8)
+#define PTE_NX       (1ull << 63)
+#define PTE_ADDR     0x000ffffffffff000ull
+
+/* What a mapping allows; anything not said is denied. */
+#define PT_READ      0u            /* always readable when mapped */
+#define PT_WRITE     (1u << 0)
+#define PT_EXEC      (1u << 1)
+#define PT_UNCACHED  (1u << 2)     /* PCD|PWT: for MMIO */
+
+#define PT_LEVELS    4
+#define PT_ENTRIES   512
+
+typedef uint64_t (*pt_alloc_fn)(void *ctx);  /* HPA of a zeroed page, 0 = none */
+
+struct pt {
+	uint64_t root;                /* HPA of the PML4 */
+	pt_alloc_fn alloc;
+	void *ctx;
+	bool allow_1g;                /* CPUID.80000001H:EDX.Page1GB */
+	unsigned ntables;             /* tables allocated so far */
+};
+
+struct pt_stats {
+	uint64_t pages_4k, pages_2m, pages_1g;
+};
+
+bool pt_init(struct pt *pt, pt_alloc_fn alloc, void *ctx, bool allow_1g);
+
+/* Map [va, va + size) to pa with PT_* flags; all 4 KiB aligned.
+ * Returns false when a table cannot be allocated. */
+bool pt_map(struct pt *pt, uint64_t va, uint64_t pa, uint64_t size,
+            unsigned flags);
+
+/* Remove [va, va + size); large pages are split where needed. */
+bool pt_unmap(struct pt *pt, uint64_t va, uint64_t size);
+
+/*
+ * Translate va. Returns false if not mapped; else *pa and the effective
+ * PT_* flags (writable only if every level allows it, executable only if
+ * no level sets NX).
+ */
+bool pt_translate(const struct pt *pt, uint64_t va, uint64_t *pa,
+                  unsigned *flags);
+
+/*
+ * Walk every leaf. Returns false and sets *va at the first mapping that is
+ * both writable and executable; true when there is none. Fills *st if given.
+ */
+bool pt_check_wx(const struct pt *pt, uint64_t *va, struct pt_stats *st);
+
+#endif
