@@ -75,7 +75,7 @@ bool acpi_scan(uint64_t rsdp_hpa, struct acpi_info *ai, char *err, size_t errlen
 
 	memset(ai, 0, sizeof(*ai));
 	if (rsdp_hpa == 0) {
-		snprintf(err, errlen, "no RSDP");
+		snprintf(err, errlen, "the firmware published no ACPI tables (no RSDP)");
 		return false;
 	}
 	if (memcmp(rsdp, "RSD PTR ", 8) != 0 || !acpi_sum_ok(rsdp, RSDP_V1_LEN)) {

@@ -23,4 +23,4 @@ trap 'emu_stop; echo; echo "run: stopped"; exit 130' INT TERM
 tail -n +1 -f --pid="$EMU_PID" "$dir/serial.log" 2>/dev/null |
 	sed -u 's/\x1b\[[0-9;=?]*[A-Za-z]//g' | tr -d '\r'
 wait "$EMU_PID" 2>/dev/null
-echo "run: emulator exited; logs in $dir/"
+echo; echo "run: emulator exited; logs in $dir/"
