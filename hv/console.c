@@ -70,12 +70,14 @@ size_t con_format(char *buf, size_t n, enum log_level level,
 	if (plen > n - 8)
 		plen = n - 8;
 	memcpy(buf, prefix, plen);
-	room = n - plen - 2;   /* keep a byte for '\n' and one for the NUL */
+	room = n - plen - 1;             /* keep one byte for the NUL */
 	m = vsnprintf(buf + plen, room + 1, fmt, ap);
 	if (m < 0)
 		m = 0;
-	if ((size_t)m > room) {
-		/* Truncated: mark it, and make sure the line still ends. */
+	/* It fits if it ends before the last byte, or fills the line
+	 * exactly and already ends in its own newline. */
+	if ((size_t)m > room ||
+	    ((size_t)m == room && buf[plen + (size_t)m - 1] != '\n')) {
 		len = n - 1;
 		memcpy(buf + len - 4, "...\n", 4);
 		buf[len] = '\0';

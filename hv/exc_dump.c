@@ -61,12 +61,12 @@ void exc_dump(const struct exc_frame *f, const struct exc_cregs *cr,
 	         exc_description((unsigned)f->vector), (ull)f->error, detail);
 	emit(line, arg);
 	if (f->vector == 14) {
-		snprintf(line, sizeof(line), "  faulting address (cr2) %#018llx",
+		snprintf(line, sizeof(line), "  faulting address (cr2) 0x%016llx",
 		         (ull)cr->cr2);
 		emit(line, arg);
 	}
 	snprintf(line, sizeof(line),
-	         "  rip %#018llx  cs %#06llx  rflags %#010llx  rsp %#018llx  ss %#06llx",
+	         "  rip 0x%016llx  cs 0x%04llx  rflags 0x%08llx  rsp 0x%016llx  ss 0x%04llx",
 	         (ull)f->rip, (ull)f->cs, (ull)f->rflags, (ull)f->rsp, (ull)f->ss);
 	emit(line, arg);
 	snprintf(line, sizeof(line),

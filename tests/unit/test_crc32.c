@@ -1,0 +1,202 @@
+/*
+ * tests/unit/test_crc32.c — unit tests of hv/crc32.c: the published CRC-32
+ * check values (IEEE 802.3 / zlib), every single byte and long buffers
+ * against a bit-at-a-time reference written here, and incremental use.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "hv/crc32.h"
+
+/* ---- helpers --------------------------------------------------------- */
+
+static uint32_t crc_str(const char *s)
+{
+	return crc32_update(0, s, strlen(s));
+}
+
+/*
+ * Reference CRC-32, one bit at a time, straight from the definition:
+ * reflected polynomial 0xEDB88320, register preset to all ones, result
+ * complemented. Independent of the nibble table the module uses.
+ */
+static uint32_t ref_crc32(const uint8_t *p, size_t len)
+{
+	uint32_t crc = 0xffffffffu;
+	size_t i;
+	int k;
+
+	for (i = 0; i < len; i++) {
+		crc ^= p[i];
+		for (k = 0; k < 8; k++)
+			crc = (crc >> 1) ^ ((crc & 1) ? 0xedb88320u : 0);
+	}
+	return ~crc;
+}
+
+/* A deterministic byte pattern that is not periodic over short spans. */
+static void fill_pattern(uint8_t *buf, size_t len)
+{
+	uint32_t x = 0x12345678u;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		buf[i] = (uint8_t)(x >> 24);
+	}
+}
+
+/* ---- known values ---------------------------------------------------- */
+
+static void test_check_value(void **state)
+{
+	(void)state;
+	/* The "check" value of CRC-32/ISO-HDLC (zlib, gzip, PNG, Ethernet). */
+	assert_int_equal(crc_str("123456789"), 0xcbf43926u);
+}
+
+static void test_known_vectors(void **state)
+{
+	static const struct { const char *s; uint32_t crc; } v[] = {
+		{ "", 0x00000000u },
+		{ "a", 0xe8b7be43u },
+		{ "abc", 0x352441c2u },
+		{ "message digest", 0x20159d7fu },
+		{ "abcdefghijklmnopqrstuvwxyz", 0x4c2750bdu },
+		{ "The quick brown fox jumps over the lazy dog", 0x414fa339u },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof v / sizeof v[0]; i++) {
+		uint32_t got = crc_str(v[i].s);
+
+		if (got != v[i].crc)
+			fail_msg("crc32(\"%s\") = %#010x, expected %#010x",
+			         v[i].s, got, v[i].crc);
+	}
+}
+
+static void test_binary_vectors(void **state)
+{
+	static const uint8_t zero = 0x00, ff = 0xff;
+	uint8_t zeros[32], ones[32];
+
+	(void)state;
+	memset(zeros, 0, sizeof zeros);
+	memset(ones, 0xff, sizeof ones);
+	assert_int_equal(crc32_update(0, &zero, 1), 0xd202ef8du);
+	assert_int_equal(crc32_update(0, &ff, 1), 0xff000000u);
+	assert_int_equal(crc32_update(0, zeros, sizeof zeros), 0x190a55adu);
+	assert_int_equal(crc32_update(0, ones, sizeof ones), 0xff6cab0bu);
+}
+
+static void test_empty_keeps_crc(void **state)
+{
+	(void)state;
+	assert_int_equal(crc32_update(0, NULL, 0), 0);
+	assert_int_equal(crc32_update(0xcbf43926u, "", 0), 0xcbf43926u);
+	assert_int_equal(crc32_update(0xdeadbeefu, NULL, 0), 0xdeadbeefu);
+}
+
+static void test_every_single_byte(void **state)
+{
+	unsigned b;
+
+	(void)state;
+	for (b = 0; b < 256; b++) {
+		uint8_t byte = (uint8_t)b;
+		uint32_t got = crc32_update(0, &byte, 1);
+		uint32_t want = ref_crc32(&byte, 1);
+
+		if (got != want)
+			fail_msg("crc32 of byte %#04x = %#010x, expected %#010x",
+			         b, got, want);
+	}
+}
+
+static void test_reference_long_buffer(void **state)
+{
+	size_t len = 1u << 20, n;
+	uint8_t *buf = malloc(len);
+
+	(void)state;
+	assert_non_null(buf);
+	fill_pattern(buf, len);
+	for (n = 0; n < 300; n++)
+		assert_int_equal(crc32_update(0, buf, n), ref_crc32(buf, n));
+	assert_int_equal(crc32_update(0, buf, len), ref_crc32(buf, len));
+	free(buf);
+}
+
+/* ---- incremental use ------------------------------------------------- */
+
+static void test_incremental_every_split(void **state)
+{
+	static const char msg[] = "The quick brown fox jumps over the lazy dog";
+	size_t len = sizeof msg - 1, i;
+
+	(void)state;
+	for (i = 0; i <= len; i++) {
+		uint32_t c = crc32_update(0, msg, i);
+
+		c = crc32_update(c, msg + i, len - i);
+		assert_int_equal(c, 0x414fa339u);
+	}
+}
+
+static void test_incremental_byte_by_byte(void **state)
+{
+	const char *s = "123456789";
+	uint32_t c = 0;
+	size_t i;
+
+	(void)state;
+	for (i = 0; s[i] != '\0'; i++)
+		c = crc32_update(c, s + i, 1);
+	assert_int_equal(c, 0xcbf43926u);
+}
+
+static void test_incremental_uneven_chunks(void **state)
+{
+	size_t len = 100000, off = 0, chunk = 1;
+	uint8_t *buf = malloc(len);
+	uint32_t c = 0;
+
+	(void)state;
+	assert_non_null(buf);
+	fill_pattern(buf, len);
+	while (off < len) {
+		size_t n = chunk < len - off ? chunk : len - off;
+
+		c = crc32_update(c, buf + off, n);
+		off += n;
+		chunk = chunk * 3 + 1;        /* 1, 4, 13, 40, ... */
+	}
+	assert_int_equal(c, ref_crc32(buf, len));
+	free(buf);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_check_value),
+		cmocka_unit_test(test_known_vectors),
+		cmocka_unit_test(test_binary_vectors),
+		cmocka_unit_test(test_empty_keeps_crc),
+		cmocka_unit_test(test_every_single_byte),
+		cmocka_unit_test(test_reference_long_buffer),
+		cmocka_unit_test(test_incremental_every_split),
+		cmocka_unit_test(test_incremental_byte_by_byte),
+		cmocka_unit_test(test_incremental_uneven_chunks),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
