@@ -46,6 +46,31 @@ static void pf_error_text(uint64_t err, char *buf, size_t n)
 	         (err & 16) ? ", instruction fetch" : "");
 }
 
+/* The 15 GPRs, four to a line, in the order a reader expects. */
+static void exc_dump_regs(const struct exc_frame *f,
+                          void (*emit)(const char *line, void *arg), void *arg)
+{
+	const struct { const char *name; uint64_t v; } r[] = {
+		{ "rax", f->rax }, { "rbx", f->rbx }, { "rcx", f->rcx },
+		{ "rdx", f->rdx }, { "rsi", f->rsi }, { "rdi", f->rdi },
+		{ "rbp", f->rbp }, { "r8 ", f->r8 },  { "r9 ", f->r9 },
+		{ "r10", f->r10 }, { "r11", f->r11 }, { "r12", f->r12 },
+		{ "r13", f->r13 }, { "r14", f->r14 }, { "r15", f->r15 },
+	};
+	char line[EXC_LINE];
+	size_t i, len = 0;
+
+	for (i = 0; i < sizeof(r) / sizeof(r[0]); i++) {
+		len += (size_t)snprintf(line + len, sizeof(line) - len, "%s%s %016llx",
+		                        "  ", r[i].name,
+		                        (unsigned long long)r[i].v);
+		if (i % 4 == 3 || i + 1 == sizeof(r) / sizeof(r[0])) {
+			emit(line, arg);
+			len = 0;
+		}
+	}
+}
+
 void exc_dump(const struct exc_frame *f, const struct exc_cregs *cr,
               unsigned cpu, void (*emit)(const char *line, void *arg),
               void *arg)
@@ -69,22 +94,7 @@ void exc_dump(const struct exc_frame *f, const struct exc_cregs *cr,
 	         "  rip 0x%016llx  cs 0x%04llx  rflags 0x%08llx  rsp 0x%016llx  ss 0x%04llx",
 	         (ull)f->rip, (ull)f->cs, (ull)f->rflags, (ull)f->rsp, (ull)f->ss);
 	emit(line, arg);
-	snprintf(line, sizeof(line),
-	         "  rax %016llx  rbx %016llx  rcx %016llx  rdx %016llx",
-	         (ull)f->rax, (ull)f->rbx, (ull)f->rcx, (ull)f->rdx);
-	emit(line, arg);
-	snprintf(line, sizeof(line),
-	         "  rsi %016llx  rdi %016llx  rbp %016llx  r8  %016llx",
-	         (ull)f->rsi, (ull)f->rdi, (ull)f->rbp, (ull)f->r8);
-	emit(line, arg);
-	snprintf(line, sizeof(line),
-	         "  r9  %016llx  r10 %016llx  r11 %016llx  r12 %016llx",
-	         (ull)f->r9, (ull)f->r10, (ull)f->r11, (ull)f->r12);
-	emit(line, arg);
-	snprintf(line, sizeof(line),
-	         "  r13 %016llx  r14 %016llx  r15 %016llx",
-	         (ull)f->r13, (ull)f->r14, (ull)f->r15);
-	emit(line, arg);
+	exc_dump_regs(f, emit, arg);
 	snprintf(line, sizeof(line),
 	         "  cr0 %016llx  cr2 %016llx  cr3 %016llx  cr4 %016llx",
 	         (ull)cr->cr0, (ull)cr->cr2, (ull)cr->cr3, (ull)cr->cr4);
