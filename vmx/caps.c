@@ -22,6 +22,7 @@ void vmx_caps_decode(const struct vmx_msrs *m, struct vmx_caps *c)
 	uint64_t pin, proc;
 
 	*c = (struct vmx_caps){ 0 };
+	c->cpuid_vmx = m->cpuid_vmx;
 	c->vmx = m->cpuid_vmx && m->basic != 0;
 	c->fc_locked = m->feature_control & 1;
 	c->fc_vmx_outside_smx = m->feature_control & 4;
@@ -58,7 +59,9 @@ static const char *yn(bool b)
 void vmx_caps_format(const struct vmx_caps *c, char *buf, size_t n)
 {
 	if (!c->vmx) {
-		snprintf(buf, n, "not available (CPUID.1:ECX.VMX = 0)");
+		snprintf(buf, n, c->cpuid_vmx ?
+		         "not available (IA32_VMX_BASIC reads 0)" :
+		         "not available (CPUID.1:ECX.VMX = 0)");
 		return;
 	}
 	snprintf(buf, n,

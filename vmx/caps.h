@@ -38,6 +38,7 @@ struct vmx_msrs {
 
 struct vmx_caps {
 	bool vmx;
+	bool cpuid_vmx;           /* CPUID says VMX, whatever the MSRs say */
 	uint32_t revision;           /* VMCS revision identifier */
 	bool true_ctls;              /* BASIC bit 55 */
 	bool secondary;              /* processor-based bit 31 allowed */

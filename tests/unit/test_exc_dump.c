@@ -277,6 +277,27 @@ static void test_pf_null_address_keeps_0x_prefix(void **state)
 	                    "  faulting address (cr2) 0x0000000000000000");
 }
 
+/* A jump to address 0 with a zeroed frame: same widths, same prefixes. */
+static void test_zero_frame_keeps_0x_prefix(void **state)
+{
+	struct exc_frame f;
+	struct exc_cregs cr;
+
+	(void)state;
+	memset(&f, 0, sizeof f);
+	memset(&cr, 0, sizeof cr);
+	f.vector = 13;
+	memset(&out, 0, sizeof out);
+	exc_dump(&f, &cr, 0, collect, &out);
+	assert_int_equal(out.n, 8);
+	assert_string_equal(out.line[1], "  rip 0x0000000000000000  cs 0x0000  "
+	                    "rflags 0x00000000  rsp 0x0000000000000000  "
+	                    "ss 0x0000");
+	assert_string_equal(out.line[2], "  rax 0000000000000000  "
+	                    "rbx 0000000000000000  rcx 0000000000000000  "
+	                    "rdx 0000000000000000");
+}
+
 /* ---- other exceptions ------------------------------------------------ */
 
 static void test_gp_no_cr2_line(void **state)
@@ -400,6 +421,7 @@ int main(void)
 		cmocka_unit_test(test_pf_every_bit),
 		cmocka_unit_test(test_pf_has_cr2_line),
 		cmocka_unit_test(test_pf_null_address_keeps_0x_prefix),
+		cmocka_unit_test(test_zero_frame_keeps_0x_prefix),
 		cmocka_unit_test(test_gp_no_cr2_line),
 		cmocka_unit_test(test_ud_and_interrupt),
 		cmocka_unit_test(test_cr2_only_for_page_faults),

@@ -223,11 +223,15 @@ static void test_basic_zero_means_no_vmx(void **state)
 {
 	struct vmx_msrs m = skylake();
 	struct vmx_caps c;
+	char line[128];
 
 	(void)state;
 	m.basic = 0;              /* VMCS revision 0 with no fields: no VMX */
 	c = decode(&m);
 	assert_no_vmx_features(&c);
+	assert_true(c.cpuid_vmx);
+	vmx_caps_format(&c, line, sizeof(line));
+	assert_string_equal(line, "not available (IA32_VMX_BASIC reads 0)");
 }
 
 /* ---- IA32_VMX_BASIC -------------------------------------------------- */
