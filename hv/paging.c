@@ -3,7 +3,8 @@
  *
  * Levels are numbered as the SDM's structures: 4 = PML4, 3 = PDPT, 2 = PD,
  * 1 = PT. A level-L entry covers 4 KiB << 9·(L−1). Intermediate entries
- * are permissive (P|RW, no NX); the leaf carries the real permissions.
+ * are permissive (x86: P|RW, no NX; EPT: R|W|X); the leaf carries the real
+ * permissions and the memory type.
  */
 #include <string.h>
 #include "hv/paging.h"
@@ -23,7 +24,7 @@ static bool is_leaf(uint64_t e, unsigned level)
 	return level == 1 || (e & PTE_PS);
 }
 
-static uint64_t leaf_bits(unsigned flags, unsigned level)
+static uint64_t x86_leaf(unsigned flags, unsigned level)
 {
 	uint64_t e = PTE_P;
 
@@ -38,14 +39,58 @@ static uint64_t leaf_bits(unsigned flags, unsigned level)
 	return e;
 }
 
-static unsigned entry_flags(uint64_t e)
+static unsigned x86_flags(uint64_t e)
 {
 	return ((e & PTE_RW) ? PT_WRITE : 0) | ((e & PTE_NX) ? 0 : PT_EXEC) |
 	       ((e & PTE_PCD) ? PT_UNCACHED : 0);
 }
 
+/* EPT leaves are always readable (R=0 with W=1 is a misconfiguration). */
+static uint64_t ept_leaf(unsigned flags, unsigned level)
+{
+	uint64_t e = EPTE_R;
+
+	if (flags & PT_WRITE)
+		e |= EPTE_W;
+	if (flags & PT_EXEC)
+		e |= EPTE_X;
+	e |= ((flags & PT_UNCACHED) ? EPT_MT_UC : EPT_MT_WB) << EPTE_MT_SHIFT;
+	if (level > 1)
+		e |= PTE_PS;
+	return e;
+}
+
+static unsigned ept_flags(uint64_t e)
+{
+	return ((e & EPTE_W) ? PT_WRITE : 0) | ((e & EPTE_X) ? PT_EXEC : 0) |
+	       (((e >> EPTE_MT_SHIFT) & 7) == EPT_MT_UC ? PT_UNCACHED : 0);
+}
+
+const struct pt_format pt_format_x86 = {
+	.name = "x86", .present = PTE_P, .table = PTE_P | PTE_RW,
+	.leaf = x86_leaf, .flags = x86_flags,
+};
+
+const struct pt_format pt_format_ept = {
+	.name = "ept", .present = EPTE_R | EPTE_W | EPTE_X,
+	.table = EPTE_R | EPTE_W | EPTE_X,
+	.leaf = ept_leaf, .flags = ept_flags,
+};
+
+static bool present(const struct pt *pt, uint64_t e)
+{
+	return (e & pt->fmt->present) != 0;
+}
+
 bool pt_init(struct pt *pt, pt_alloc_fn alloc, void *ctx, bool allow_1g)
 {
+	return pt_init_format(pt, &pt_format_x86, alloc, ctx, allow_1g);
+}
+
+bool pt_init_format(struct pt *pt, const struct pt_format *fmt,
+                    pt_alloc_fn alloc, void *ctx, bool allow_1g)
+{
+	pt->fmt = fmt;
 	pt->alloc = alloc;
 	pt->ctx = ctx;
 	pt->allow_1g = allow_1g;
@@ -70,7 +115,7 @@ static bool pt_split(struct pt *pt, uint64_t *e, unsigned level)
 {
 	uint64_t t = pt_new_table(pt), *child, sub = level_size(level - 1);
 	uint64_t base = *e & PTE_ADDR & ~(level_size(level) - 1);
-	uint64_t bits = leaf_bits(entry_flags(*e), level - 1);
+	uint64_t bits = pt->fmt->leaf(pt->fmt->flags(*e), level - 1);
 	unsigned i;
 
 	if (!t)
@@ -78,7 +123,7 @@ static bool pt_split(struct pt *pt, uint64_t *e, unsigned level)
 	child = pt_table(t);
 	for (i = 0; i < PT_ENTRIES; i++)
 		child[i] = (base + i * sub) | bits;
-	*e = t | PTE_P | PTE_RW;
+	*e = t | pt->fmt->table;
 	return true;
 }
 
@@ -97,16 +142,16 @@ static bool pt_apply(struct pt *pt, uint64_t table, unsigned level, uint64_t va,
 		if (chunk > size)
 			chunk = size;
 		if (chunk == psize && leaf_ok && (pa & (psize - 1)) == 0 &&
-		    (!(*e & PTE_P) || is_leaf(*e, level))) {
-			*e = unmap ? 0 : (pa | leaf_bits(flags, level));
-		} else if (!(*e & PTE_P) && unmap) {
+		    (!present(pt, *e) || is_leaf(*e, level))) {
+			*e = unmap ? 0 : (pa | pt->fmt->leaf(flags, level));
+		} else if (!present(pt, *e) && unmap) {
 			/* nothing mapped here */
 		} else {
-			if (!(*e & PTE_P)) {
+			if (!present(pt, *e)) {
 				uint64_t t = pt_new_table(pt);
 				if (!t)
 					return false;
-				*e = t | PTE_P | PTE_RW;
+				*e = t | pt->fmt->table;
 			} else if (is_leaf(*e, level) && !pt_split(pt, e, level)) {
 				return false;
 			}
@@ -141,59 +186,106 @@ bool pt_translate(const struct pt *pt, uint64_t va, uint64_t *pa,
                   unsigned *flags)
 {
 	uint64_t table = pt->root, e = 0;
-	bool writable = true, exec = true;
-	unsigned level;
+	unsigned level, allowed = PT_WRITE | PT_EXEC;
 
 	for (level = PT_LEVELS; level >= 1; level--) {
 		e = pt_table(table)[(va / level_size(level)) % PT_ENTRIES];
-		if (!(e & PTE_P))
+		if (!present(pt, e))
 			return false;
-		writable = writable && (e & PTE_RW);
-		exec = exec && !(e & PTE_NX);
+		allowed &= pt->fmt->flags(e);
 		if (is_leaf(e, level))
 			break;
 		table = e & PTE_ADDR;
 	}
 	*pa = (e & PTE_ADDR & ~(level_size(level) - 1)) |
 	      (va & (level_size(level) - 1));
-	*flags = (writable ? PT_WRITE : 0) | (exec ? PT_EXEC : 0) |
-	         ((e & PTE_PCD) ? PT_UNCACHED : 0);
+	*flags = allowed | (pt->fmt->flags(e) & PT_UNCACHED);
 	return true;
 }
 
 /* Recursive leaf walk carrying the permissions of the levels above. */
-static bool pt_walk_wx(uint64_t table, unsigned level, uint64_t va_base,
-                       bool w, bool x, uint64_t *bad, struct pt_stats *st)
+static bool pt_walk(const struct pt *pt, uint64_t table, unsigned level,
+                    uint64_t va_base, unsigned allowed, pt_leaf_fn fn, void *ctx)
 {
 	unsigned i;
 
 	for (i = 0; i < PT_ENTRIES; i++) {
 		uint64_t e = pt_table(table)[i];
 		uint64_t va = va_base + i * level_size(level);
-		bool lw = w && (e & PTE_RW), lx = x && !(e & PTE_NX);
+		unsigned f = allowed & pt->fmt->flags(e);
 
 		if (level == PT_LEVELS && i >= 256)
 			va |= 0xffff000000000000ull;    /* canonical upper half */
-		if (!(e & PTE_P))
+		if (!present(pt, e))
 			continue;
 		if (is_leaf(e, level)) {
-			if (st)
-				*(level == 1 ? &st->pages_4k :
-				  level == 2 ? &st->pages_2m : &st->pages_1g) += 1;
-			if (lw && lx) {
-				*bad = va;
+			uint64_t size = level_size(level);
+			if (!fn(ctx, va, e & PTE_ADDR & ~(size - 1), size,
+			        f | (pt->fmt->flags(e) & PT_UNCACHED)))
 				return false;
-			}
-		} else if (!pt_walk_wx(e & PTE_ADDR, level - 1, va, lw, lx, bad, st)) {
+		} else if (!pt_walk(pt, e & PTE_ADDR, level - 1, va, f, fn, ctx)) {
 			return false;
 		}
 	}
 	return true;
 }
 
+bool pt_for_each_leaf(const struct pt *pt, pt_leaf_fn fn, void *ctx)
+{
+	return pt_walk(pt, pt->root, PT_LEVELS, 0, PT_WRITE | PT_EXEC, fn, ctx);
+}
+
+struct wx_state {
+	struct pt_stats *st;
+	uint64_t bad;
+};
+
+static bool wx_leaf(void *ctx, uint64_t va, uint64_t pa, uint64_t size,
+                    unsigned flags)
+{
+	struct wx_state *w = ctx;
+
+	(void)pa;
+	if (w->st)
+		*(size == level_size(1) ? &w->st->pages_4k :
+		  size == level_size(2) ? &w->st->pages_2m : &w->st->pages_1g) += 1;
+	if ((flags & PT_WRITE) && (flags & PT_EXEC)) {
+		w->bad = va;
+		return false;
+	}
+	return true;
+}
+
 bool pt_check_wx(const struct pt *pt, uint64_t *va, struct pt_stats *st)
 {
+	struct wx_state w = { st, 0 };
+	bool ok;
+
 	if (st)
 		memset(st, 0, sizeof(*st));
-	return pt_walk_wx(pt->root, PT_LEVELS, 0, true, true, va, st);
+	ok = pt_for_each_leaf(pt, wx_leaf, &w);
+	if (!ok)
+		*va = w.bad;
+	return ok;
+}
+
+static void pt_free_tables(struct pt *pt, uint64_t table, unsigned level,
+                           pt_free_fn free_fn, void *ctx)
+{
+	unsigned i;
+
+	for (i = 0; level > 1 && i < PT_ENTRIES; i++) {
+		uint64_t e = pt_table(table)[i];
+		if (present(pt, e) && !is_leaf(e, level))
+			pt_free_tables(pt, e & PTE_ADDR, level - 1, free_fn, ctx);
+	}
+	free_fn(ctx, table);
+	pt->ntables--;
+}
+
+void pt_destroy(struct pt *pt, pt_free_fn free_fn, void *ctx)
+{
+	if (pt->root)
+		pt_free_tables(pt, pt->root, PT_LEVELS, free_fn, ctx);
+	pt->root = 0;
 }

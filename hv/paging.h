@@ -1,6 +1,9 @@
 /*
- * hv/paging.h — builds and inspects x86-64 4-level page tables (SDM Vol. 3A
- * §4.5: PML4E/PDPTE/PDE/PTE formats, Tables 4-15 to 4-20). Pure logic:
+ * hv/paging.h — builds and inspects 4-level page tables in two entry
+ * formats: the CPU's own (SDM Vol. 3A §4.5, Tables 4-15 to 4-20) for the
+ * hypervisor, and EPT (SDM Vol. 3C §29.3.2, Tables 29-1 to 29-6) for the
+ * guests. The structure (512 entries a level, large pages via bit 7) is
+ * the same; only the permission and memory-type bits differ. Pure logic:
  * tables are reached through their physical address, which must be
  * identity-mapped (true in the hypervisor; host tests allocate tables from
  * aligned heap memory and use the pointer values as addresses).
@@ -34,9 +37,31 @@
 #define PT_LEVELS    4
 #define PT_ENTRIES   512
 
+/* EPT entry bits, SDM Vol. 3C Table 29-6 (4 KiB leaf) and 29-3..29-5. */
+#define EPTE_R       (1ull << 0)
+#define EPTE_W       (1ull << 1)
+#define EPTE_X       (1ull << 2)
+#define EPTE_MT_SHIFT 3            /* memory type, leaves only */
+#define EPT_MT_UC    0ull
+#define EPT_MT_WB    6ull
+
 typedef uint64_t (*pt_alloc_fn)(void *ctx);  /* HPA of a zeroed page, 0 = none */
+typedef void (*pt_free_fn)(void *ctx, uint64_t hpa);
+
+/* How entries of one kind of table are encoded. */
+struct pt_format {
+	const char *name;
+	uint64_t present;             /* any of these bits set: present */
+	uint64_t table;               /* bits of a non-leaf entry */
+	uint64_t (*leaf)(unsigned flags, unsigned level);
+	unsigned (*flags)(uint64_t entry);   /* PT_* an entry allows */
+};
+
+extern const struct pt_format pt_format_x86;
+extern const struct pt_format pt_format_ept;
 
 struct pt {
+	const struct pt_format *fmt;
 	uint64_t root;                /* HPA of the PML4 */
 	pt_alloc_fn alloc;
 	void *ctx;
@@ -48,7 +73,20 @@ struct pt_stats {
 	uint64_t pages_4k, pages_2m, pages_1g;
 };
 
+/* x86 page tables (the hypervisor's own). */
 bool pt_init(struct pt *pt, pt_alloc_fn alloc, void *ctx, bool allow_1g);
+/* Any format. */
+bool pt_init_format(struct pt *pt, const struct pt_format *fmt,
+                    pt_alloc_fn alloc, void *ctx, bool allow_1g);
+
+/* Free every table (the root included) through free_fn. */
+void pt_destroy(struct pt *pt, pt_free_fn free_fn, void *ctx);
+
+/* Call fn for every leaf, in address order; stops when fn returns false
+ * (and returns false). flags are the effective PT_* of the mapping. */
+typedef bool (*pt_leaf_fn)(void *ctx, uint64_t va, uint64_t pa,
+                           uint64_t size, unsigned flags);
+bool pt_for_each_leaf(const struct pt *pt, pt_leaf_fn fn, void *ctx);
 
 /* Map [va, va + size) to pa with PT_* flags; all 4 KiB aligned.
  * Returns false when a table cannot be allocated. */

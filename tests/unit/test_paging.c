@@ -768,7 +768,147 @@ static void test_fail_after_n_tables(void **state)
 	}
 }
 
+
+/* ---- EPT format (SDM Vol. 3C Tables 29-1..29-6) ---------------------- */
+
+#define EPT_R   (1ull << 0)
+#define EPT_W   (1ull << 1)
+#define EPT_X   (1ull << 2)
+#define EPT_WB  (6ull << 3)
+
+static int setup_ept(void **state)
+{
+	(void)state;
+	setup_pool();
+	assert_true(pt_init_format(&pt, &pt_format_ept, pool_alloc, &pool, true));
+	return 0;
+}
+
+static void test_ept_leaf_bits(void **state)
+{
+	(void)state;
+	map_ok(0, 0x40000000, KIB4, PT_WRITE | PT_EXEC);
+	map_ok(MIB2, 0x40200000, MIB2, PT_EXEC);
+	map_ok(2 * MIB2, 0x50000000, KIB4, PT_WRITE | PT_UNCACHED);
+	/* RAM page: R|W|X, write-back; large page adds bit 7. */
+	assert_int_equal(*entry(0, 1), 0x40000000 | EPT_R | EPT_W | EPT_X | EPT_WB);
+	assert_int_equal(*entry(MIB2, 2), 0x40200000 | EPT_R | EPT_X | EPT_WB | BIT_PS);
+	/* MMIO-style page: uncached is memory type 0, no execute. */
+	assert_int_equal(*entry(2 * MIB2, 1), 0x50000000 | EPT_R | EPT_W);
+	/* Non-leaf entries allow everything. */
+	assert_int_equal(*entry(0, 4) & 7, EPT_R | EPT_W | EPT_X);
+	assert_int_equal(*entry(0, 2) & ~ADDR_MASK, EPT_R | EPT_W | EPT_X);
+}
+
+static void test_ept_1g_and_translate(void **state)
+{
+	(void)state;
+	map_ok(0, GIB1, GIB1, PT_WRITE | PT_EXEC);
+	assert_int_equal(*entry(0, 3), GIB1 | EPT_R | EPT_W | EPT_X | EPT_WB | BIT_PS);
+	EXPECT_XLATE(0x12345, GIB1 + 0x12345, PT_WRITE | PT_EXEC);
+	/* Write-protect one page: it splits, neighbours keep their rights. */
+	map_ok(0x300000, GIB1 + 0x300000, KIB4, PT_EXEC);
+	EXPECT_XLATE(0x300010, GIB1 + 0x300010, PT_EXEC);
+	EXPECT_XLATE(0x301000, GIB1 + 0x301000, PT_WRITE | PT_EXEC);
+	EXPECT_XLATE(0x2ff000, GIB1 + 0x2ff000, PT_WRITE | PT_EXEC);
+	/* Unmapped means all three permission bits clear. */
+	assert_true(pt_unmap(&pt, 0x300000, KIB4));
+	assert_int_equal(*entry(0x300000, 1), 0);
+	expect_unmapped(0x300000);
+}
+
+struct leaf_log {
+	unsigned n;
+	uint64_t va[8], pa[8], size[8];
+	unsigned flags[8];
+	unsigned stop_after;
+};
+
+static bool log_leaf(void *ctx, uint64_t va, uint64_t pa, uint64_t size,
+                     unsigned flags)
+{
+	struct leaf_log *l = ctx;
+
+	if (l->n < 8) {
+		l->va[l->n] = va;
+		l->pa[l->n] = pa;
+		l->size[l->n] = size;
+		l->flags[l->n] = flags;
+	}
+	l->n++;
+	return l->n != l->stop_after;
+}
+
+static void test_for_each_leaf_in_order(void **state)
+{
+	struct leaf_log l = { .stop_after = 0 };
+
+	(void)state;
+	map_ok(GIB1 + MIB2, 0x800000, MIB2, PT_WRITE);
+	map_ok(0x5000, 0x9000, KIB4, PT_EXEC);
+	map_ok(0x6000, 0xa000, KIB4, PT_WRITE | PT_UNCACHED);
+	assert_true(pt_for_each_leaf(&pt, log_leaf, &l));
+	assert_int_equal(l.n, 3);
+	assert_int_equal(l.va[0], 0x5000);
+	assert_int_equal(l.pa[0], 0x9000);
+	assert_int_equal(l.size[0], KIB4);
+	assert_int_equal(l.flags[0], PT_EXEC);
+	assert_int_equal(l.va[1], 0x6000);
+	assert_int_equal(l.flags[1], PT_WRITE | PT_UNCACHED);
+	assert_int_equal(l.va[2], GIB1 + MIB2);
+	assert_int_equal(l.pa[2], 0x800000);
+	assert_int_equal(l.size[2], MIB2);
+	assert_int_equal(l.flags[2], PT_WRITE);
+}
+
+static void test_for_each_leaf_stops(void **state)
+{
+	struct leaf_log l = { .stop_after = 2 };
+
+	(void)state;
+	map_ok(0, 0, 4 * KIB4, PT_WRITE);
+	assert_false(pt_for_each_leaf(&pt, log_leaf, &l));
+	assert_int_equal(l.n, 2);
+}
+
+static unsigned freed;
+
+static void pool_free(void *ctx, uint64_t hpa)
+{
+	struct pool *p = ctx;
+	unsigned i;
+
+	for (i = 0; i < p->n; i++) {
+		if ((uint64_t)(uintptr_t)p->page[i] == hpa) {
+			free(p->page[i]);
+			p->page[i] = p->page[--p->n];
+			freed++;
+			return;
+		}
+	}
+	fail_msg("freed a table that was not allocated: %#llx",
+	         (unsigned long long)hpa);
+}
+
+static void test_destroy_frees_every_table(void **state)
+{
+	unsigned tables;
+
+	(void)state;
+	map_ok(0, 0, 3 * MIB2 + 5 * KIB4, PT_WRITE);
+	map_ok(512 * GIB1, 0, KIB4, PT_WRITE);       /* a second PDPT */
+	tables = pt.ntables;
+	assert_true(tables >= 7);
+	freed = 0;
+	pt_destroy(&pt, pool_free, &pool);
+	assert_int_equal(freed, tables);
+	assert_int_equal(pt.ntables, 0);
+	assert_int_equal(pt.root, 0);
+	assert_int_equal(pool.n, 0);
+}
+
 #define T(f)    cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define TEPT(f) cmocka_unit_test_setup_teardown(f, setup_ept, teardown)
 #define T1G(f)  cmocka_unit_test_setup_teardown(f, setup_1g, teardown)
 #define TBARE(f) cmocka_unit_test_setup_teardown(f, setup_bare, teardown)
 
@@ -815,6 +955,11 @@ int main(void)
 		T(test_split_fails_keeps_large_page),
 		T1G(test_split_1g_fails_keeps_1g),
 		T(test_fail_after_n_tables),
+		TEPT(test_ept_leaf_bits),
+		TEPT(test_ept_1g_and_translate),
+		T(test_for_each_leaf_in_order),
+		T(test_for_each_leaf_stops),
+		T(test_destroy_frees_every_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
