@@ -53,16 +53,29 @@ HV_OBJS    := $(HV_C:%.c=$(OBJ)/%.o) $(HV_S:%.S=$(OBJ)/%.o)
 
 # Hardware-free modules: built into the hypervisor and into every unit test.
 PURE_C     := hv/config.c hv/palloc.c hv/paging.c hv/console.c \
-              hv/exc_dump.c hv/acpi.c hv/crc32.c hv/memmap.c vmx/caps.c
+              hv/exc_dump.c hv/acpi.c hv/crc32.c hv/memmap.c hv/vuart.c \
+              hv/loader.c hv/loader_elf.c hv/loader_multiboot.c \
+              vmx/caps.c vmx/io.c vmx/cpuid_policy.c vmx/gwalk.c \
+              vmx/decode.c vmx/emulate.c ept/trap.c ept/ept.c
 UNIT_C     := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_C:tests/unit/%.c=$(BUILD)/unit/%)
 
 EFI_SO     := $(BUILD)/baregt.so
 EFI_APP    := $(BUILD)/baregt.efi
 
-# Guest programs (guests/*.S → build/guests/*.elf, static ELF64).
+# Guest programs: guests/*.S (standalone, ELF64) and guests/NAME/*.c built
+# on the runtime in guests/lib (ELF64, or Multiboot ELF32 for GUESTS32).
 GUEST_S    := $(wildcard guests/*.S)
-GUESTS     := $(GUEST_S:guests/%.S=$(BUILD)/guests/%.elf)
+GUEST_DIRS := $(filter-out lib,$(notdir $(patsubst %/,%,$(dir $(wildcard guests/*/*.c)))))
+GUESTS32   := mbtest
+GUESTS     := $(GUEST_S:guests/%.S=$(BUILD)/guests/%.elf) \
+              $(GUEST_DIRS:%=$(BUILD)/guests/%.elf)
+GUEST_CFLAGS := -std=c11 -O2 -g $(WARN) -ffreestanding -fno-pic -fno-pie \
+        -fno-stack-protector -mno-red-zone -mgeneral-regs-only -fno-builtin \
+        -fno-asynchronous-unwind-tables -nostdinc -isystem $(GCC_INC) -Iguests/lib
+GUEST_LIB64 := start64.S entry.c lib.c idt64.c isr64.S
+GUEST_LIB32 := start32.S entry.c lib.c
+GUEST_LD   := guests/lib/guest.ld
 
 .PHONY: all help deps check test run run-qemu bench clean distclean newlib
 .SECONDARY:
@@ -91,8 +104,8 @@ $(NEWLIB_LIB): | $(DEPS_STAMP)
 GIT_REV := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
 $(GEN)/version.h: FORCE
 	@mkdir -p $(GEN)
-	@printf '#define BAREGT_VERSION "%s"\n#define BAREGT_GIT "%s"\n' \
-	  '$(VERSION)' '$(GIT_REV)' > $@.tmp
+	@printf '#define BAREGT_VERSION "%s"\n#define BAREGT_GIT "%s"\n#define BAREGT_VERSION_NUM 0x%02x%02x%02x\n' \
+	  '$(VERSION)' '$(GIT_REV)' $(subst ., ,$(VERSION)) > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 FORCE:
 
@@ -107,10 +120,17 @@ $(OBJ)/%.o: %.S
 	@echo "AS      $<"
 	@$(CC) $(HV_ASFLAGS) -MMD -MP -c $< -o $@
 
-$(EFI_SO): $(HV_OBJS) $(LDSCRIPT) $(NEWLIB_LIB)
+# libefi.a's init.o (InitializeLib) also defines byte-at-a-time memcpy and
+# memset; a copy with them weakened lets hv/string.c provide them.
+LIBEFI     := $(BUILD)/libefi-weak.a
+$(LIBEFI): $(EFI_LIB)/libefi.a | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@$(OBJCOPY) -W memcpy -W memset $< $@
+
+$(EFI_SO): $(HV_OBJS) $(LDSCRIPT) $(NEWLIB_LIB) $(LIBEFI)
 	@echo "LD      $@"
-	@$(LD) $(HV_LDFLAGS) $(EFI_CRT0) $(HV_OBJS) -L$(EFI_LIB) -lefi -lgnuefi \
-	  $(NEWLIB_LIB) -o $@
+	@$(LD) $(HV_LDFLAGS) $(EFI_CRT0) $(HV_OBJS) $(LIBEFI) \
+	  $(EFI_LIB)/libgnuefi.a $(NEWLIB_LIB) -o $@
 	@# gnu-efi's self-relocator applies only R_X86_64_RELATIVE.
 	@bad=$$(readelf -rW $@ | grep -E '^[0-9a-f]+ ' | grep -v R_X86_64_RELATIVE || true); \
 	if [ -n "$$bad" ]; then echo "error: $@ has relocations other than R_X86_64_RELATIVE:"; \
@@ -130,6 +150,29 @@ $(BUILD)/guests/%.elf: guests/%.S
 	@$(CC) -c -g $< -o $(BUILD)/guests/$*.o
 	@$(LD) -static -nostdlib -z noexecstack -Ttext=0x200000 -e _start \
 	  $(BUILD)/guests/$*.o -o $@
+
+$(BUILD)/guests/lib64/%.o: guests/lib/% guests/lib/guest.h
+	@mkdir -p $(dir $@)
+	@$(CC) -m64 $(GUEST_CFLAGS) -c $< -o $@
+$(BUILD)/guests/lib32/%.o: guests/lib/% guests/lib/guest.h
+	@mkdir -p $(dir $@)
+	@$(CC) -m32 $(GUEST_CFLAGS) -c $< -o $@
+$(BUILD)/guests/obj/%.c.o: guests/%.c guests/lib/guest.h
+	@mkdir -p $(dir $@)
+	@$(CC) $(if $(filter $(GUESTS32),$(firstword $(subst /, ,$*))),-m32,-m64) \
+	  $(GUEST_CFLAGS) -c $< -o $@
+
+# One link rule per C guest: its own objects, the 32- or 64-bit runtime.
+define GUEST_RULE
+$(BUILD)/guests/$(1).elf: $(patsubst guests/%.c,$(BUILD)/guests/obj/%.c.o,$(wildcard guests/$(1)/*.c)) \
+    $(if $(filter $(1),$(GUESTS32)),$(GUEST_LIB32:%=$(BUILD)/guests/lib32/%.o),$(GUEST_LIB64:%=$(BUILD)/guests/lib64/%.o)) \
+    $(GUEST_LD)
+	@echo "GUEST   $$@"
+	@$(LD) $(if $(filter $(1),$(GUESTS32)),-m elf_i386,-m elf_x86_64) -static \
+	  -nostdlib -z noexecstack -z max-page-size=0x1000 --no-warn-rwx-segments -T $(GUEST_LD) \
+	  $$(filter %.o,$$^) -o $$@
+endef
+$(foreach g,$(GUEST_DIRS),$(eval $(call GUEST_RULE,$(g))))
 
 # --- unit tests (host) -----------------------------------------------------
 $(HOSTOBJ)/%.o: %.c $(GEN)/version.h | $(DEPS_STAMP)
@@ -164,7 +207,8 @@ bench: $(EFI_APP) $(GUESTS) ## Measure path lengths in Bochs instructions (RDTSC
 
 clean: ## Remove build products (keeps the newlib cache)
 	rm -rf $(OBJ) $(HOSTOBJ) $(GEN) $(BUILD)/unit $(BUILD)/system \
-	  $(BUILD)/guests $(EFI_SO) $(EFI_APP) $(BUILD)/run $(BUILD)/bench
+	  $(BUILD)/guests $(EFI_SO) $(EFI_APP) $(BUILD)/run $(BUILD)/bench \
+	  $(LIBEFI)
 
 distclean: ## Remove everything under build/, newlib cache included
 	rm -rf $(BUILD)

@@ -375,12 +375,14 @@ enum key_id {
 	KEY_SERIAL,
 	KEY_ON_EXIT,
 	KEY_SELFTEST,
+	KEY_TIME_SLICE,
 	KEY_MEMORY,
 	KEY_CPU,
 	KEY_IMAGE,
 	KEY_CMDLINE,
 	KEY_MODULE,
 	KEY_VGPU,
+	KEY_TESTDEV,
 	KEY_COUNT
 };
 
@@ -637,6 +639,43 @@ static bool set_vgpu(struct parser *p, struct value v)
 	return true;
 }
 
+static const char *const switch_words[] = { "off", "on" };
+
+static bool set_testdev(struct parser *p, struct value v)
+{
+	unsigned on = 0;
+
+	if (!choose_word(p, "testdev", v.text, switch_words,
+	                 COUNT_OF(switch_words), &on))
+		return false;
+	p->vm->testdev = on != 0;
+	p->vm->testdev_line = p->line;
+	return true;
+}
+
+/* "N ms" or "N us" (blanks optional), 100us..1000ms. */
+static bool set_time_slice(struct parser *p, struct value v)
+{
+	struct span t = v.text, num;
+	uint64_t n = 0, scale;
+
+	if (t.len > 2 && memcmp(t.s + t.len - 2, "ms", 2) == 0)
+		scale = 1000;
+	else if (t.len > 2 && memcmp(t.s + t.len - 2, "us", 2) == 0)
+		scale = 1;
+	else
+		return fail(p, "time_slice needs a unit: 'ms' or 'us' (e.g. 10ms)");
+	num = span_trim(span_of(t.s, t.len - 2));
+	if (parse_number(num, &n) != NUMBER_OK)
+		return fail(p, "malformed number '" SHOW "' for 'time_slice'",
+		            SHOWN(num));
+	if (n > CONFIG_SLICE_MAX_US || n * scale < CONFIG_SLICE_MIN_US ||
+	    n * scale > CONFIG_SLICE_MAX_US)
+		return fail(p, "time_slice must be 100us..1000ms");
+	p->cfg->time_slice_us = (uint32_t)(n * scale);
+	return true;
+}
+
 /* ---- key lines ------------------------------------------------------- */
 
 enum key_scope {
@@ -663,6 +702,8 @@ static const struct key_rule key_rules[KEY_COUNT] = {
 	[KEY_CMDLINE]   = { "cmdline",   SCOPE_VM,     false, false, set_cmdline },
 	[KEY_MODULE]    = { "module",    SCOPE_VM,     true,  true,  add_module },
 	[KEY_VGPU]      = { "vgpu",      SCOPE_VM,     false, false, set_vgpu },
+	[KEY_TIME_SLICE] = { "time_slice", SCOPE_GLOBAL, false, false, set_time_slice },
+	[KEY_TESTDEV]   = { "testdev",   SCOPE_VM,     false, false, set_testdev },
 };
 
 #define KEY_NAME_MAX 16   /* longer than any key in key_rules */
@@ -965,6 +1006,7 @@ void config_defaults(struct config *cfg)
 	cfg->serial_port = SERIAL_PORT_DEFAULT;
 	cfg->on_exit = ON_EXIT_SHUTDOWN;
 	cfg->selftest = SELFTEST_NONE;
+	cfg->time_slice_us = CONFIG_SLICE_DEFAULT_US;
 	cfg->nvms = 0;
 }
 

@@ -20,6 +20,9 @@
 #define CONFIG_CMDLINE_MAX  256  /* command line / module args, with NUL */
 #define CONFIG_LINE_MAX     512  /* line, with NUL (newline not counted) */
 #define CONFIG_ERROR_MAX    160  /* longest error message */
+#define CONFIG_SLICE_DEFAULT_US 10000
+#define CONFIG_SLICE_MIN_US     100
+#define CONFIG_SLICE_MAX_US     1000000
 
 enum log_level {
 	LOG_ERROR = 0,
@@ -70,6 +73,8 @@ struct vm_config {
 	unsigned cmdline_line;
 	enum vgpu_type vgpu;
 	unsigned vgpu_line;
+	bool testdev;                    /* BareGT's test device (docs/guests.md) */
+	unsigned testdev_line;
 	unsigned nmodules;
 	struct config_module module[CONFIG_MAX_MODULES];
 };
@@ -80,6 +85,7 @@ struct config {
 	uint16_t serial_port;            /* I/O port of the 16550 */
 	enum on_exit on_exit;
 	enum selftest selftest;
+	uint32_t time_slice_us;          /* scheduler slice per vCPU */
 	unsigned nvms;
 	struct vm_config vm[CONFIG_MAX_VMS];
 };

@@ -68,3 +68,8 @@ void gdt_init(uint64_t ist_stack_top)
 		    "r"((uint64_t)GDT_SEL_TSS)
 		: "rax", "memory");
 }
+
+uint64_t gdt_tss_base(void)
+{
+	return (uint64_t)(uintptr_t)&tss;
+}

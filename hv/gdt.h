@@ -17,4 +17,7 @@
 /* Load the GDT, reload every segment register, load TR. */
 void gdt_init(uint64_t ist_stack_top);
 
+/* Base of this CPU's TSS (VMCS host state). */
+uint64_t gdt_tss_base(void);
+
 #endif

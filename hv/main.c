@@ -15,8 +15,12 @@
 #include "hv/memmap.h"
 #include "hv/mm.h"
 #include "hv/panic.h"
+#include "hv/sched.h"
 #include "hv/selftest.h"
+#include "hv/tsc.h"
+#include "hv/vm.h"
 #include "vmx/caps.h"
+#include "vmx/vmx.h"
 #include "version.h"
 
 #define IST_STACK_PAGES 4
@@ -196,6 +200,39 @@ static __attribute__((noreturn)) void hv_finish(const struct boot_info *bi)
 	panic("the firmware's ResetSystem returned");
 }
 
+/* The legacy 8259 PICs: masked, the hypervisor takes no interrupts. */
+static void hv_mask_pic(void)
+{
+	outb(0x21, 0xff);
+	outb(0xa1, 0xff);
+}
+
+static void hv_run_vms(const struct boot_info *bi)
+{
+	static struct vm *vms[VM_MAX];
+	char err[160];
+	uint64_t hz, slice;
+	unsigned i, n;
+
+	if (bi->config.nvms == 0)
+		return;
+	if (!vmx_init(err, sizeof(err))) {
+		log_error("vmx: %s; no VM can run", err);
+		return;
+	}
+	log_info("vmx: VMX operation entered (VMCS revision %#x)", vmx.caps.revision);
+	hz = tsc_calibrate();
+	slice = hz / 1000000 * bi->config.time_slice_us;
+	n = vm_create_all(bi, vms);
+	log_info("run: %u of %u VM(s) ready, time slice %u us (%llu TSC ticks),"
+	         " %llu TSC ticks since efi_main", n, bi->config.nvms,
+	         bi->config.time_slice_us, (unsigned long long)slice,
+	         (unsigned long long)(rdtsc() - bi->tsc_efi_main));
+	sched_run(vms, n, slice);
+	for (i = 0; i < n; i++)
+		vm_report_and_free(vms[i]);
+}
+
 /* Runs on the hypervisor's own stack. */
 static __attribute__((noreturn)) void hv_main_on_stack(void *arg)
 {
@@ -208,6 +245,8 @@ static __attribute__((noreturn)) void hv_main_on_stack(void *arg)
 	hv_print_config(bi);
 	hv_print_files(bi);
 	selftest_run(bi->config.selftest);
+	hv_mask_pic();
+	hv_run_vms(bi);
 	hv_finish(bi);
 }
 

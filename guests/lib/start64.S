@@ -1,0 +1,13 @@
+/*
+ * guests/lib/start64.S — entry for ELF64 guests (docs/guests.md, BareGT
+ * 64-bit protocol): RDI = start information, RSP = 0x80000, paging on.
+ */
+	.code64
+	.text
+	.globl _start
+_start:
+	andq $-16, %rsp
+	call guest_start64
+1:	hlt
+	jmp 1b
+	.section .note.GNU-stack,"",@progbits

@@ -1,0 +1,516 @@
+/*
+ * hv/loader.c — the guest image loader's frame: checks the request, picks
+ * the image format (docs/guests.md, "Image formats"), places the modules,
+ * writes the GDT, the ELF64 page tables and the BareGT start information,
+ * and sets the entry state (docs/guests.md, "Entry state").
+ *
+ * ELF program headers are read in loader_elf.c, the Multiboot header and
+ * information in loader_multiboot.c.
+ */
+#include "hv/loader_priv.h"
+#include "hv/config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+_Static_assert(GUEST_MAX_MODULES == CONFIG_MAX_MODULES,
+               "one module slot per configurable module");
+
+#define PAGE_SIZE      0x1000u
+#define LARGE_PAGE     (2 * LD_MIB)
+#define PT_ENTRIES     512u
+
+/* Control-register and EFER bits (SDM Vol. 3A §2.5, §2.2.1). */
+#define CR0_PE   (1ull << 0)
+#define CR0_MP   (1ull << 1)
+#define CR0_ET   (1ull << 4)
+#define CR0_NE   (1ull << 5)
+#define CR0_WP   (1ull << 16)
+#define CR0_PG   (1ull << 31)
+#define CR4_PAE        (1ull << 5)
+#define CR4_OSFXSR     (1ull << 9)
+#define CR4_OSXMMEXCPT (1ull << 10)
+#define EFER_LME (1ull << 8)
+#define EFER_LMA (1ull << 10)
+#define EFER_NXE (1ull << 11)
+
+/* Page-table entry bits (SDM Vol. 3A §4.5, Tables 4-15 to 4-18). */
+#define PTE_P    (1ull << 0)
+#define PTE_RW   (1ull << 1)
+#define PTE_PS   (1ull << 7)
+
+/* Segment descriptor fields (SDM Vol. 3A §3.4.5, Figure 3-8). */
+#define SEG_P          0x80u   /* access byte: present */
+#define SEG_S          0x10u   /* code or data (not system) */
+#define SEG_CODE_XR    0x0Au   /* type: execute/read */
+#define SEG_DATA_RW    0x02u   /* type: read/write */
+#define SEG_G          0x8u    /* flags nibble: 4 KiB granularity */
+#define SEG_DB         0x4u    /* default operation size 32 bit */
+#define SEG_L          0x2u    /* 64-bit code segment */
+
+/* BareGT start information (docs/guests.md, the table under ELF64). */
+#define SI_MAGIC       0
+#define SI_VERSION     4
+#define SI_RAM_BYTES   8
+#define SI_CMDLINE     16
+#define SI_NAME        24
+#define SI_NMODULES    32
+#define SI_RESERVED    36
+#define SI_MODULES     40
+#define SI_MODULE_SIZE 24      /* gpa, size, args gpa: 8 bytes each */
+
+_Static_assert(GUEST_PD_GPA + GUEST_PT_MAX_GIB * PAGE_SIZE <= GUEST_INFO_GPA,
+               "the page directories end below the information area");
+_Static_assert(GUEST_INFO_END <= GUEST_STACK_TOP &&
+               GUEST_STACK_TOP <= GUEST_IMAGE_MIN,
+               "boot structures, then the stack, then the image");
+
+/* ---- helpers shared by the loader's files ----------------------------- */
+
+bool ld_fail(struct loader *ld, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ld->err != NULL && ld->errlen > 0) {
+		va_start(ap, fmt);
+		vsnprintf(ld->err, ld->errlen, fmt, ap);
+		va_end(ap);
+	}
+	return false;
+}
+
+uint16_t ld_get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | (unsigned)p[1] << 8);
+}
+
+uint32_t ld_get32(const uint8_t *p)
+{
+	return (uint32_t)ld_get16(p) | (uint32_t)ld_get16(p + 2) << 16;
+}
+
+uint64_t ld_get64(const uint8_t *p)
+{
+	return (uint64_t)ld_get32(p) | (uint64_t)ld_get32(p + 4) << 32;
+}
+
+void ld_put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+void ld_put32(uint8_t *p, uint32_t v)
+{
+	ld_put16(p, (uint16_t)v);
+	ld_put16(p + 2, (uint16_t)(v >> 16));
+}
+
+void ld_put64(uint8_t *p, uint64_t v)
+{
+	ld_put32(p, (uint32_t)v);
+	ld_put32(p + 4, (uint32_t)(v >> 32));
+}
+
+bool ld_fits(uint64_t off, uint64_t len, uint64_t size)
+{
+	return off <= size && len <= size - off;
+}
+
+uint8_t *ld_ram(struct loader *ld, uint64_t gpa)
+{
+	return ld->req->ram + gpa;
+}
+
+static uint64_t align_up(uint64_t x, uint64_t align)
+{
+	return (x + align - 1) & ~(align - 1);
+}
+
+bool ld_load_segment(struct loader *ld, const char *what,
+                     const struct ld_segment *seg, bool below_4g)
+{
+	uint64_t ram_bytes = ld->req->ram_bytes, end;
+	struct guest_entry *out = ld->out;
+
+	if (seg->file_size > seg->mem_size)
+		return ld_fail(ld, "%s: file size 0x%llx is larger than its "
+		               "memory size 0x%llx", what,
+		               (unsigned long long)seg->file_size,
+		               (unsigned long long)seg->mem_size);
+	if (!ld_fits(seg->file_offset, seg->file_size, ld->image_size))
+		return ld_fail(ld, "image truncated: %s at file offset 0x%llx + "
+		               "0x%llx is past the end of the 0x%llx byte file",
+		               what, (unsigned long long)seg->file_offset,
+		               (unsigned long long)seg->file_size,
+		               (unsigned long long)ld->image_size);
+	if (seg->mem_size > UINT64_MAX - seg->gpa)
+		return ld_fail(ld, "%s at 0x%llx with size 0x%llx wraps around "
+		               "the address space", what,
+		               (unsigned long long)seg->gpa,
+		               (unsigned long long)seg->mem_size);
+	end = seg->gpa + seg->mem_size;
+	if (seg->gpa < GUEST_IMAGE_MIN)
+		return ld_fail(ld, "%s at 0x%llx-0x%llx is below 1 MiB", what,
+		               (unsigned long long)seg->gpa,
+		               (unsigned long long)end);
+	if (end > ram_bytes)
+		return ld_fail(ld, "%s at 0x%llx-0x%llx ends beyond RAM (0x%llx)",
+		               what, (unsigned long long)seg->gpa,
+		               (unsigned long long)end,
+		               (unsigned long long)ram_bytes);
+	if (below_4g && end > LD_4GIB)
+		return ld_fail(ld, "%s at 0x%llx-0x%llx ends beyond 4 GiB, out of "
+		               "reach of a 32-bit guest", what,
+		               (unsigned long long)seg->gpa,
+		               (unsigned long long)end);
+
+	if (seg->file_size > 0)
+		memcpy(ld_ram(ld, seg->gpa), ld->image + seg->file_offset,
+		       (size_t)seg->file_size);
+	memset(ld_ram(ld, seg->gpa + seg->file_size), 0,
+	       (size_t)(seg->mem_size - seg->file_size));
+	if (seg->gpa < out->image_start)
+		out->image_start = seg->gpa;
+	if (end > out->image_end)
+		out->image_end = end;
+	return true;
+}
+
+/* ---- the information area ---------------------------------------------- */
+
+void info_init(struct info_area *a, struct loader *ld)
+{
+	a->ram = ld->req->ram;
+	a->used = 0;
+	memset(ld_ram(ld, GUEST_INFO_GPA), 0, GUEST_INFO_END - GUEST_INFO_GPA);
+}
+
+static bool info_full(struct loader *ld, const char *what)
+{
+	return ld_fail(ld, "boot information does not fit in 64 KiB: no room "
+	               "for %s", what);
+}
+
+bool info_alloc(struct loader *ld, struct info_area *a, uint32_t size,
+                uint32_t align, uint64_t *gpa)
+{
+	const uint32_t cap = GUEST_INFO_END - GUEST_INFO_GPA;
+	uint32_t at = (uint32_t)align_up(a->used, align);
+
+	if (at > cap || size > cap - at)
+		return info_full(ld, "its tables");
+	*gpa = GUEST_INFO_GPA + at;
+	a->used = at + size;
+	return true;
+}
+
+/* Length of s, counting at most max characters. */
+static size_t bounded_strlen(const char *s, size_t max)
+{
+	size_t n = 0;
+
+	while (n < max && s[n] != '\0')
+		n++;
+	return n;
+}
+
+bool info_put_string(struct loader *ld, struct info_area *a, const char *s,
+                     const char *what, uint64_t *gpa)
+{
+	const uint32_t room = (GUEST_INFO_END - GUEST_INFO_GPA) - a->used;
+	size_t len;
+
+	if (s == NULL)
+		s = "";
+	len = bounded_strlen(s, room);
+	if (len >= room)                    /* no room left for the NUL */
+		return info_full(ld, what);
+	*gpa = GUEST_INFO_GPA + a->used;
+	memcpy(a->ram + *gpa, s, len + 1);
+	a->used += (uint32_t)len + 1;
+	return true;
+}
+
+/* ---- request ----------------------------------------------------------- */
+
+static bool check_request(struct loader *ld)
+{
+	const struct guest_load_req *req = ld->req;
+	unsigned i;
+
+	if (req->ram == NULL)
+		return ld_fail(ld, "no RAM given");
+	if (req->ram_bytes < LARGE_PAGE || req->ram_bytes % LARGE_PAGE != 0)
+		return ld_fail(ld, "RAM size 0x%llx is not a non-zero multiple "
+		               "of 2 MiB", (unsigned long long)req->ram_bytes);
+	if (req->image == NULL && req->image_size > 0)
+		return ld_fail(ld, "no image bytes given");
+	if (req->nmodules > GUEST_MAX_MODULES)
+		return ld_fail(ld, "too many modules (%u, at most %u)",
+		               req->nmodules, GUEST_MAX_MODULES);
+	if (req->nmodules > 0 && req->modules == NULL)
+		return ld_fail(ld, "no module list given");
+	for (i = 0; i < req->nmodules; i++)
+		if (req->modules[i].data == NULL && req->modules[i].size > 0)
+			return ld_fail(ld, "module %u: no bytes given", i + 1);
+	return true;
+}
+
+/* ---- image format ------------------------------------------------------ */
+
+/*
+ * docs/guests.md "Image formats": a Multiboot header first; otherwise an
+ * ELF64 file. A Multiboot magic with a wrong checksum is no header (§3.1.1)
+ * but is the likely mistake when nothing else matches, so it is named.
+ */
+static bool load_image(struct loader *ld)
+{
+	struct mb_search mb;
+	unsigned elf_class = 0;
+	bool is_elf;
+
+	mb_find_header(ld->image, ld->image_size, &mb);
+	if (mb.found) {
+		ld->out->kind = GUEST_MULTIBOOT;
+		return mb_load_image(ld, mb.offset, &ld->out->rip);
+	}
+	is_elf = elf_identify(ld->image, ld->image_size, &elf_class);
+	if (is_elf && elf_class == ELFCLASS64) {
+		ld->out->kind = GUEST_ELF64;
+		if (!elf_load(ld, ELFCLASS64, &ld->out->rip))
+			return false;
+		/* The first instruction must be reachable through our map. */
+		if (ld->out->rip >= GUEST_PT_MAX_GIB * LD_GIB)
+			return ld_fail(ld, "entry point 0x%llx is above the 64 GiB "
+			               "the initial page tables map",
+			               (unsigned long long)ld->out->rip);
+		return true;
+	}
+	if (mb.bad_checksum)
+		return ld_fail(ld, "Multiboot header checksum is wrong (header at "
+		               "offset 0x%llx: magic + flags + checksum = 0x%x, "
+		               "must be 0)", (unsigned long long)mb.bad_offset,
+		               mb.bad_sum);
+	if (is_elf && elf_class == ELFCLASS32)
+		return ld_fail(ld, "ELF32 image without a Multiboot header: "
+		               "32-bit images must be Multiboot kernels");
+	if (is_elf)
+		return ld_fail(ld, "ELF class %u is neither ELFCLASS32 nor "
+		               "ELFCLASS64", elf_class);
+	return ld_fail(ld, "not a Multiboot or ELF64 x86-64 image");
+}
+
+/* ---- modules ----------------------------------------------------------- */
+
+/* docs/guests.md: after the image, each 4 KiB aligned, in config order. */
+static bool place_modules(struct loader *ld)
+{
+	const struct guest_load_req *req = ld->req;
+	bool multiboot = ld->out->kind == GUEST_MULTIBOOT;
+	uint64_t gpa = align_up(ld->out->image_end, GUEST_MODULE_ALIGN);
+	unsigned i;
+
+	/* image_end <= ram_bytes, a multiple of 2 MiB: gpa <= ram_bytes. */
+	for (i = 0; i < req->nmodules; i++) {
+		const struct guest_module *m = &req->modules[i];
+
+		if (m->size > req->ram_bytes - gpa)
+			return ld_fail(ld, "module %u (%llu bytes) does not fit in "
+			               "RAM (placed at 0x%llx, RAM ends at 0x%llx)",
+			               i + 1, (unsigned long long)m->size,
+			               (unsigned long long)gpa,
+			               (unsigned long long)req->ram_bytes);
+		/* mod_end is a 32-bit address one past the module (§3.3). */
+		if (multiboot && gpa + m->size >= LD_4GIB)
+			return ld_fail(ld, "module %u (%llu bytes at 0x%llx) ends "
+			               "beyond 4 GiB, out of reach of a Multiboot "
+			               "guest", i + 1, (unsigned long long)m->size,
+			               (unsigned long long)gpa);
+		if (m->size > 0)
+			memcpy(ld_ram(ld, gpa), m->data, (size_t)m->size);
+		ld->out->module_gpa[i] = gpa;
+		gpa = align_up(gpa + m->size, GUEST_MODULE_ALIGN);
+	}
+	return true;
+}
+
+/* ---- GDT ---------------------------------------------------------------- */
+
+/* A code or data descriptor (SDM Vol. 3A §3.4.5, Figure 3-8). */
+static uint64_t gdt_descriptor(uint32_t base, uint32_t limit, uint8_t access,
+                               uint8_t flags)
+{
+	return (uint64_t)(limit & 0xFFFFu) |
+	       (uint64_t)(base & 0xFFFFFFu) << 16 |
+	       (uint64_t)access << 40 |
+	       (uint64_t)((limit >> 16) & 0xFu) << 48 |
+	       (uint64_t)(flags & 0xFu) << 52 |
+	       (uint64_t)(base >> 24) << 56;
+}
+
+/* Null, 0x08 code (64-bit or 32-bit flat), 0x10 flat data. */
+static void write_gdt(struct loader *ld, bool long_mode)
+{
+	uint8_t *gdt = ld_ram(ld, GUEST_GDT_GPA);
+	uint8_t code_flags = long_mode ? (SEG_G | SEG_L) : (SEG_G | SEG_DB);
+
+	memset(gdt, 0, PAGE_SIZE);
+	ld_put64(gdt + GUEST_CODE_SEL,
+	         gdt_descriptor(0, 0xFFFFF, SEG_P | SEG_S | SEG_CODE_XR,
+	                        code_flags));
+	ld_put64(gdt + GUEST_DATA_SEL,
+	         gdt_descriptor(0, 0xFFFFF, SEG_P | SEG_S | SEG_DATA_RW,
+	                        SEG_G | SEG_DB));
+	ld->out->gdt_gpa = GUEST_GDT_GPA;
+	ld->out->gdt_limit = GUEST_GDT_LIMIT;
+}
+
+/* ---- ELF64 page tables ------------------------------------------------- */
+
+/*
+ * Identity map of min(RAM, 64 GiB) with 2 MiB pages (SDM Vol. 3A §4.5):
+ * PML4[0] → PDPT, PDPT[i] → page directory i, PDEs present|rw|PS; entries
+ * past the end of RAM stay 0.
+ */
+static void write_page_tables(struct loader *ld)
+{
+	uint64_t ram_bytes = ld->req->ram_bytes;
+	uint64_t npd = (ram_bytes + LD_GIB - 1) / LD_GIB;
+	uint8_t *pml4 = ld_ram(ld, GUEST_PML4_GPA);
+	uint8_t *pdpt = ld_ram(ld, GUEST_PDPT_GPA);
+	uint64_t i, j;
+
+	if (npd > GUEST_PT_MAX_GIB)
+		npd = GUEST_PT_MAX_GIB;
+	memset(pml4, 0, PAGE_SIZE);
+	memset(pdpt, 0, PAGE_SIZE);
+	ld_put64(pml4, GUEST_PDPT_GPA | PTE_P | PTE_RW);
+	for (i = 0; i < npd; i++) {
+		uint64_t pd_gpa = GUEST_PD_GPA + i * PAGE_SIZE;
+		uint8_t *pd = ld_ram(ld, pd_gpa);
+
+		memset(pd, 0, PAGE_SIZE);
+		ld_put64(pdpt + i * 8, pd_gpa | PTE_P | PTE_RW);
+		for (j = 0; j < PT_ENTRIES; j++) {
+			uint64_t gpa = i * LD_GIB + j * LARGE_PAGE;
+
+			if (gpa >= ram_bytes)
+				break;
+			ld_put64(pd + j * 8, gpa | PTE_P | PTE_RW | PTE_PS);
+		}
+	}
+}
+
+/* ---- BareGT start information ------------------------------------------- */
+
+static bool write_start_info(struct loader *ld)
+{
+	const struct guest_load_req *req = ld->req;
+	struct info_area area;
+	uint64_t table, gpa;
+	uint8_t *si;
+	unsigned i;
+	char what[48];
+
+	info_init(&area, ld);
+	if (!info_alloc(ld, &area, SI_MODULES + SI_MODULE_SIZE * req->nmodules,
+	                8, &table))
+		return false;
+	si = ld_ram(ld, table);
+	ld_put32(si + SI_MAGIC, GUEST_INFO_MAGIC);
+	ld_put32(si + SI_VERSION, GUEST_INFO_VERSION);
+	ld_put64(si + SI_RAM_BYTES, req->ram_bytes);
+	if (!info_put_string(ld, &area, req->cmdline, "the command line", &gpa))
+		return false;
+	ld_put64(si + SI_CMDLINE, gpa);
+	if (!info_put_string(ld, &area, req->vm_name, "the VM name", &gpa))
+		return false;
+	ld_put64(si + SI_NAME, gpa);
+	ld_put32(si + SI_NMODULES, req->nmodules);
+	ld_put32(si + SI_RESERVED, 0);
+	for (i = 0; i < req->nmodules; i++) {
+		uint8_t *mod = si + SI_MODULES + SI_MODULE_SIZE * i;
+
+		snprintf(what, sizeof what, "the argument string of module %u",
+		         i + 1);
+		if (!info_put_string(ld, &area, req->modules[i].args, what, &gpa))
+			return false;
+		ld_put64(mod + 0, ld->out->module_gpa[i]);
+		ld_put64(mod + 8, req->modules[i].size);
+		ld_put64(mod + 16, gpa);
+	}
+	return true;
+}
+
+/* ---- entry state ------------------------------------------------------- */
+
+/* docs/guests.md "Entry state", ELF64 guests. */
+static bool enter_elf64(struct loader *ld)
+{
+	struct guest_entry *out = ld->out;
+
+	write_gdt(ld, true);
+	write_page_tables(ld);
+	if (!write_start_info(ld))
+		return false;
+	out->long_mode = true;
+	out->cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_PG;
+	out->cr4 = CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT;
+	out->efer = EFER_LME | EFER_LMA | EFER_NXE;
+	out->cr3 = GUEST_PML4_GPA;
+	out->rsp = GUEST_STACK_TOP;
+	out->rdi = GUEST_INFO_GPA;
+	return true;
+}
+
+/* Multiboot 0.6.96 §3.2: protected mode, paging off, EAX magic, EBX MBI. */
+static bool enter_multiboot(struct loader *ld)
+{
+	struct guest_entry *out = ld->out;
+
+	write_gdt(ld, false);
+	if (!mb_write_info(ld))
+		return false;
+	out->long_mode = false;
+	out->cr0 = CR0_PE | CR0_ET;
+	out->cr4 = 0;
+	out->efer = 0;
+	out->cr3 = 0;
+	out->rsp = GUEST_STACK_TOP;
+	out->rax = MULTIBOOT_BOOTLOADER_MAGIC;
+	out->rbx = GUEST_INFO_GPA;
+	return true;
+}
+
+bool guest_load(const struct guest_load_req *req, struct guest_entry *out,
+                char *err, size_t errlen)
+{
+	struct loader ld = {
+		.req = req, .out = out, .err = err, .errlen = errlen,
+	};
+
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	memset(out, 0, sizeof(*out));
+	if (!check_request(&ld))
+		return false;
+	ld.image = req->image;
+	ld.image_size = req->image_size;
+	out->image_start = UINT64_MAX;
+	out->image_end = 0;
+	if (!load_image(&ld) || !place_modules(&ld))
+		return false;
+	return out->kind == GUEST_ELF64 ? enter_elf64(&ld)
+	                                : enter_multiboot(&ld);
+}
+
+const char *guest_kind_name(enum guest_kind k)
+{
+	switch (k) {
+	case GUEST_ELF64:     return "elf64";
+	case GUEST_MULTIBOOT: return "multiboot";
+	}
+	return "?";
+}

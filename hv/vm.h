@@ -1,0 +1,72 @@
+/*
+ * hv/vm.h — a virtual machine: its RAM, EPT, traps, ports, devices, its
+ * vCPU and what happened to it (docs/vmx.md).
+ */
+#ifndef BAREGT_HV_VM_H
+#define BAREGT_HV_VM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "ept/ept.h"
+#include "ept/trap.h"
+#include "hv/boot_info.h"
+#include "hv/config.h"
+#include "hv/vuart.h"
+#include "vmx/io.h"
+#include "vmx/vcpu.h"
+
+#define VMX_EXIT_REASONS 70      /* basic exit reasons 0..69 */
+#define VM_MAX CONFIG_MAX_VMS
+
+enum vm_state {
+	VM_RUNNABLE,
+	VM_STOPPED,
+};
+
+struct testdev;
+
+struct vm {
+	unsigned id;
+	const char *name;
+	const struct vm_config *cfg;
+	uint64_t ram_hpa, ram_bytes;
+	struct ept ept;
+	struct trap_table traps;
+	struct io_table io;
+	struct vuart uart;
+	struct testdev *testdev;
+	struct vcpu vcpu;
+
+	enum vm_state state;
+	bool has_exit_code;
+	uint64_t exit_code;
+	uint64_t exits[VMX_EXIT_REASONS];
+	uint64_t exits_total;
+	unsigned checks_passed, checks_failed;
+};
+
+/* Build every VM of the config; a VM that cannot be built is reported
+ * and left out. Returns how many were built. */
+unsigned vm_create_all(const struct boot_info *bi, struct vm **vms);
+
+/* Stop a VM: state, one log line with the reason. */
+void vm_stop(struct vm *vm, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Stop with a register dump of its vCPU. */
+void vm_stop_dump(struct vm *vm, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* The closing report for a stopped VM; frees it (vm is gone after). */
+void vm_report_and_free(struct vm *vm);
+
+/* Guest RAM as the hypervisor sees it; NULL when [gpa, gpa+len) is not
+ * entirely RAM. */
+void *vm_gpa_to_hva(struct vm *vm, uint64_t gpa, uint64_t len);
+
+/* Register emulated MMIO / a write-protected RAM page for this VM. */
+bool vm_trap_mmio(struct vm *vm, uint64_t gpa, uint64_t size, trap_mmio_fn fn,
+                  void *arg, const char *name);
+bool vm_trap_write_protect(struct vm *vm, uint64_t gpa, trap_wp_fn fn,
+                           void *arg, const char *name);
+
+#endif

@@ -1,0 +1,32 @@
+/*
+ * hv/vuart.h — the virtual 16550 every VM has at 0x3F8: transmit only.
+ * Bytes written to THR are collected into lines handed to emit(); the
+ * line status register always says the transmitter is empty; the other
+ * registers keep what was written. Register map: the 16550 data sheet.
+ * Pure logic.
+ */
+#ifndef BAREGT_HV_VUART_H
+#define BAREGT_HV_VUART_H
+
+#include <stdint.h>
+
+#define VUART_LINE_MAX 160
+
+struct vuart {
+	void (*emit)(void *arg, const char *line);
+	void *arg;
+	uint8_t ier, lcr, mcr, scr, dll, dlm, fcr;
+	unsigned len;
+	char line[VUART_LINE_MAX + 1];
+	uint64_t bytes;
+};
+
+void vuart_init(struct vuart *u, void (*emit)(void *, const char *), void *arg);
+uint8_t vuart_read(struct vuart *u, unsigned reg);
+void vuart_write(struct vuart *u, unsigned reg, uint8_t value);
+/* Bytes as if written to THR one by one. */
+void vuart_put(struct vuart *u, const char *buf, unsigned len);
+/* Emit a partial line, if any. */
+void vuart_flush(struct vuart *u);
+
+#endif

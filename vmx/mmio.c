@@ -1,0 +1,232 @@
+/*
+ * vmx/mmio.c — the EPT-violation exit: the trapped-MMIO path of
+ * docs/vmx.md. Find the trap for the GPA; fetch the instruction at CS:RIP
+ * through the guest's page tables; decode it; emulate it, with every
+ * memory operand routed to the trap handler, the write-protect callback
+ * or guest RAM by its GPA. A GPA that is neither RAM nor a trap, or an
+ * instruction BareGT cannot emulate, stops the VM with a log line.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "hv/console.h"
+#include "hv/vm.h"
+#include "vmx/decode.h"
+#include "vmx/emulate.h"
+#include "vmx/exit.h"
+#include "vmx/gwalk.h"
+#include "vmx/vmcs.h"
+#include "vmx/vmx_ops.h"
+
+#define INSN_MAX        15
+#define REP_BUDGET      256     /* string elements per exit, then re-enter */
+#define VEC_PF          14
+#define PF_ERR_P        1u
+#define PF_ERR_W        2u
+#define CR0_PE          1ull
+
+struct mmio_ctx {
+	struct vcpu *v;
+	struct gwalk_regs gregs;
+	uint64_t pf_linear;          /* last failed translation, for #PF */
+	uint32_t pf_err;
+};
+
+/* ---- guest memory, by GPA --------------------------------------------------- */
+
+static bool ram_read(struct vm *vm, uint64_t gpa, unsigned size, uint64_t *val)
+{
+	const void *p = vm_gpa_to_hva(vm, gpa, size);
+
+	if (!p)
+		return false;
+	*val = 0;
+	memcpy(val, p, size);
+	return true;
+}
+
+static bool ram_write(struct vm *vm, uint64_t gpa, unsigned size, uint64_t val)
+{
+	void *p = vm_gpa_to_hva(vm, gpa, size);
+
+	if (!p)
+		return false;
+	memcpy(p, &val, size);
+	return true;
+}
+
+static bool mmio_read(void *ctx, uint64_t gpa, unsigned size, uint64_t *val)
+{
+	struct vm *vm = ((struct mmio_ctx *)ctx)->v->vm;
+	struct trap *t = trap_find(&vm->traps, gpa);
+
+	if (t && t->kind == TRAP_MMIO) {
+		t->hits++;
+		return gpa - t->gpa + size <= t->size &&
+		       t->mmio(t->arg, gpa - t->gpa, size, false, val);
+	}
+	return ram_read(vm, gpa, size, val);
+}
+
+static bool mmio_write(void *ctx, uint64_t gpa, unsigned size, uint64_t val)
+{
+	struct vm *vm = ((struct mmio_ctx *)ctx)->v->vm;
+	struct trap *t = trap_find(&vm->traps, gpa);
+
+	if (t && t->kind == TRAP_MMIO) {
+		t->hits++;
+		return gpa - t->gpa + size <= t->size &&
+		       t->mmio(t->arg, gpa - t->gpa, size, true, &val);
+	}
+	if (t && t->kind == TRAP_WRITE_PROTECT) {
+		t->hits++;
+		if (!t->wp(t->arg, gpa, size, val))
+			return true;             /* vetoed: dropped, not an error */
+	}
+	return ram_write(vm, gpa, size, val);
+}
+
+static bool walk_read(void *ctx, uint64_t gpa, unsigned size, uint64_t *val)
+{
+	return ram_read(ctx, gpa, size, val);
+}
+
+static bool mmio_translate(void *ctx, uint64_t linear, bool write, uint64_t *gpa)
+{
+	struct mmio_ctx *m = ctx;
+	enum gwalk_result r = gwalk(&m->gregs, linear, write, walk_read, m->v->vm,
+	                            gpa);
+
+	if (r == GW_OK)
+		return true;
+	m->pf_linear = linear;
+	m->pf_err = (r == GW_PROTECTION ? PF_ERR_P : 0) | (write ? PF_ERR_W : 0);
+	return false;
+}
+
+static uint64_t mmio_seg_base(void *ctx, int seg)
+{
+	(void)ctx;
+	return vmread(VMCS_GUEST_ES_BASE + 2u * (unsigned)seg);
+}
+
+static const struct emu_ops mmio_ops = {
+	.read = mmio_read,
+	.write = mmio_write,
+	.translate = mmio_translate,
+	.seg_base = mmio_seg_base,
+};
+
+/* ---- the exit ------------------------------------------------------------------ */
+
+static enum cpu_mode guest_mode(void)
+{
+	uint64_t ar = vmread(VMCS_GUEST_CS_AR);
+
+	if (ar & AR_L)
+		return CPU_MODE_64;
+	if (!(vmread(VMCS_GUEST_CR0) & CR0_PE) || !(ar & AR_DB))
+		return CPU_MODE_16;
+	return CPU_MODE_32;
+}
+
+/* Copy up to INSN_MAX bytes at CS:RIP; returns how many could be read. */
+static size_t fetch_insn(struct mmio_ctx *m, enum cpu_mode mode, uint64_t rip,
+                         uint8_t *buf)
+{
+	uint64_t linear = rip + (mode == CPU_MODE_64 ? 0 : vmread(VMCS_GUEST_CS_BASE));
+	size_t n = 0;
+
+	while (n < INSN_MAX) {
+		uint64_t gpa, chunk = 4096 - ((linear + n) & 4095);
+		const uint8_t *p;
+
+		if (gwalk(&m->gregs, linear + n, false, walk_read, m->v->vm, &gpa) != GW_OK)
+			break;
+		if (chunk > INSN_MAX - n)
+			chunk = INSN_MAX - n;
+		p = vm_gpa_to_hva(m->v->vm, gpa, chunk);
+		if (!p)
+			break;
+		memcpy(buf + n, p, chunk);
+		n += chunk;
+	}
+	return n;
+}
+
+static enum exit_action mmio_cannot_emulate(struct vcpu *v, const struct trap *t,
+                                            uint64_t gpa, const uint8_t *bytes,
+                                            size_t n, const char *why)
+{
+	char hex[3 * INSN_MAX + 1] = "";
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		snprintf(hex + 3 * i, sizeof(hex) - 3 * i, "%02x ", bytes[i]);
+	if (n)
+		hex[3 * n - 1] = '\0';
+	vm_stop_dump(v->vm, "cannot emulate the access to %s at GPA %#llx: %s;"
+	             " instruction bytes: %s", t->name, (unsigned long long)gpa,
+	             why, n ? hex : "(unreadable)");
+	return EXIT_STOP;
+}
+
+static void mmio_commit(struct vcpu *v, const struct emu_cpu *cpu, uint64_t rsp)
+{
+	memcpy(v->regs.gpr, cpu->gpr, sizeof(cpu->gpr));
+	if (cpu->gpr[GPR_RSP] != rsp)
+		vmwrite(VMCS_GUEST_RSP, cpu->gpr[GPR_RSP]);
+	vmwrite(VMCS_GUEST_RIP, cpu->rip);
+}
+
+enum exit_action exit_ept_violation(struct vcpu *v)
+{
+	uint64_t gpa = vmread(VMCS_GUEST_PHYS_ADDR), rsp;
+	struct trap *t = trap_find(&v->vm->traps, gpa);
+	struct mmio_ctx m = { .v = v };
+	uint8_t bytes[INSN_MAX];
+	struct emu_cpu cpu;
+	struct insn in;
+	enum decode_status ds;
+	enum emu_result er;
+	size_t n;
+
+	if (!t) {
+		vm_stop_dump(v->vm, "EPT violation: %s at GPA %#llx, which is neither"
+		             " its RAM nor a device", (v->exit_qual & EPTQ_FETCH) ?
+		             "instruction fetch" : (v->exit_qual & EPTQ_WRITE) ?
+		             "write" : "read", (unsigned long long)gpa);
+		return EXIT_STOP;
+	}
+	if (v->exit_qual & EPTQ_FETCH) {
+		vm_stop_dump(v->vm, "instruction fetch from %s at GPA %#llx", t->name,
+		             (unsigned long long)gpa);
+		return EXIT_STOP;
+	}
+	m.gregs = (struct gwalk_regs){ vmread(VMCS_GUEST_CR0), vmread(VMCS_GUEST_CR3),
+	                               vmread(VMCS_GUEST_CR4), vmread(VMCS_GUEST_EFER) };
+	cpu.mode = guest_mode();
+	cpu.rip = vmread(VMCS_GUEST_RIP);
+	cpu.rflags = vmread(VMCS_GUEST_RFLAGS);
+	n = fetch_insn(&m, cpu.mode, cpu.rip, bytes);
+	ds = insn_decode(bytes, n, cpu.mode, &in);
+	if (ds != DECODE_OK)
+		return mmio_cannot_emulate(v, t, gpa, bytes, n, decode_status_name(ds));
+	memcpy(cpu.gpr, v->regs.gpr, sizeof(cpu.gpr));
+	rsp = cpu.gpr[GPR_RSP] = vmread(VMCS_GUEST_RSP);
+	er = insn_emulate(&in, gpa, &cpu, &mmio_ops, &m, REP_BUDGET);
+	switch (er) {
+	case EMU_DONE:
+	case EMU_CONTINUE:
+		mmio_commit(v, &cpu, rsp);
+		return EXIT_RESUME;
+	case EMU_PAGE_FAULT:
+		/* As the CPU would: #PF with CR2 = the linear address. */
+		mmio_commit(v, &cpu, rsp);
+		v->regs.cr2 = m.pf_linear;
+		vcpu_inject_exception(v, VEC_PF, true, m.pf_err);
+		return EXIT_RESUME;
+	case EMU_BAD_ACCESS:
+		break;
+	}
+	return mmio_cannot_emulate(v, t, gpa, bytes, in.len, "the device refused the access");
+}

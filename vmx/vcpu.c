@@ -1,0 +1,310 @@
+/*
+ * vmx/vcpu.c — a vCPU's VMCS and its run loop.
+ *
+ * VMCS contents: SDM Vol. 3C §25 (guest state §25.4, host state §25.5,
+ * controls §25.6–25.8) and the VM-entry checks of §27.2–27.3. State that
+ * VM entry/exit does not switch (FPU/SSE/AVX via XSAVE, XCR0, the SYSCALL
+ * MSRs and KERNEL_GS_BASE, TSC_AUX) is switched here when another vCPU
+ * takes the CPU; the hypervisor itself never touches it (it is built with
+ * -mgeneral-regs-only and does not use SYSCALL or SWAPGS).
+ */
+#include <string.h>
+#include "hv/console.h"
+#include "hv/cpu.h"
+#include "hv/gdt.h"
+#include "hv/loader.h"
+#include "hv/mm.h"
+#include "hv/vm.h"
+#include "vmx/exit.h"
+#include "vmx/vcpu.h"
+#include "vmx/vmcs.h"
+#include "vmx/vmx.h"
+#include "vmx/vmx_ops.h"
+
+#define MSR_PAT          0x277
+#define MSR_FS_BASE      0xc0000100u
+#define MSR_GS_BASE      0xc0000101u
+#define PAT_POWER_ON     0x0007040600070406ull  /* SDM Vol. 3A §12.12.4 */
+#define RFLAGS_FIXED     0x2ull
+#define DR7_INIT         0x400ull
+#define MXCSR_INIT       0x1f80u
+#define FCW_INIT         0x037fu
+#define XSAVE_MXCSR_OFF  24
+#define CR0_NE           (1ull << 5)
+#define CR0_PE           (1ull << 0)
+#define CR0_PG           (1ull << 31)
+
+static const uint32_t sw_msr_index[SW_MSR_COUNT] = {
+	[SW_MSR_STAR] = 0xc0000081, [SW_MSR_LSTAR] = 0xc0000082,
+	[SW_MSR_CSTAR] = 0xc0000083, [SW_MSR_SFMASK] = 0xc0000084,
+	[SW_MSR_KERNEL_GS_BASE] = 0xc0000102, [SW_MSR_TSC_AUX] = 0xc0000103,
+};
+
+static struct vcpu *loaded_vcpu;    /* whose VMCS and FPU state are live */
+
+/* ---- FPU and software-switched MSRs ------------------------------------- */
+
+static void fpu_save(struct vcpu *v)
+{
+	if (vmx.xsave)
+		__asm__ __volatile__("xsave64 %0" : "+m"(*v->fpu)
+		                     : "a"((uint32_t)vmx.xsave_mask),
+		                       "d"((uint32_t)(vmx.xsave_mask >> 32)) : "memory");
+	else
+		__asm__ __volatile__("fxsave64 %0" : "+m"(*v->fpu) : : "memory");
+}
+
+static void fpu_restore(struct vcpu *v)
+{
+	if (vmx.xsave) {
+		__asm__ __volatile__("xsetbv" : : "c"(0), "a"((uint32_t)v->xcr0),
+		                     "d"((uint32_t)(v->xcr0 >> 32)));
+		__asm__ __volatile__("xrstor64 %0" : : "m"(*v->fpu),
+		                     "a"((uint32_t)vmx.xsave_mask),
+		                     "d"((uint32_t)(vmx.xsave_mask >> 32)) : "memory");
+	} else {
+		__asm__ __volatile__("fxrstor64 %0" : : "m"(*v->fpu) : "memory");
+	}
+}
+
+/* Make v the vCPU whose state is in the CPU. */
+static void vcpu_load(struct vcpu *v)
+{
+	unsigned i;
+
+	if (loaded_vcpu == v)
+		return;
+	if (loaded_vcpu) {
+		fpu_save(loaded_vcpu);
+		for (i = 0; i < SW_MSR_COUNT; i++)
+			loaded_vcpu->sw_msr[i] = rdmsr(sw_msr_index[i]);
+	}
+	if (!vmptrld(v->vmcs_hpa))
+		log_error("vm '%s': VMPTRLD failed", v->vm->name);
+	fpu_restore(v);
+	for (i = 0; i < SW_MSR_COUNT; i++)
+		wrmsr(sw_msr_index[i], v->sw_msr[i]);
+	loaded_vcpu = v;
+}
+
+/* ---- VMCS construction ---------------------------------------------------- */
+
+struct desc_ptr {
+	uint16_t limit;
+	uint64_t base;
+} __attribute__((packed));
+
+/* Segment registers in VMCS field order: ES CS SS DS FS GS LDTR TR. */
+enum vmcs_seg { VS_ES, VS_CS, VS_SS, VS_DS, VS_FS, VS_GS, VS_LDTR, VS_TR };
+
+static void vmcs_seg(enum vmcs_seg s, uint16_t sel, uint64_t base,
+                     uint32_t limit, uint32_t ar)
+{
+	vmwrite(VMCS_GUEST_ES_SEL + 2u * s, sel);
+	vmwrite(VMCS_GUEST_ES_BASE + 2u * s, base);
+	vmwrite(VMCS_GUEST_ES_LIMIT + 2u * s, limit);
+	vmwrite(VMCS_GUEST_ES_AR + 2u * s, ar);
+}
+
+static void vmcs_host_state(void)
+{
+	struct desc_ptr gdtr, idtr;
+
+	__asm__ __volatile__("sgdt %0" : "=m"(gdtr));
+	__asm__ __volatile__("sidt %0" : "=m"(idtr));
+	vmwrite(VMCS_HOST_CR0, read_cr0());
+	vmwrite(VMCS_HOST_CR3, read_cr3());
+	vmwrite(VMCS_HOST_CR4, read_cr4());
+	vmwrite(VMCS_HOST_CS_SEL, GDT_SEL_CODE);
+	vmwrite(VMCS_HOST_SS_SEL, GDT_SEL_DATA);
+	vmwrite(VMCS_HOST_DS_SEL, GDT_SEL_DATA);
+	vmwrite(VMCS_HOST_ES_SEL, GDT_SEL_DATA);
+	vmwrite(VMCS_HOST_FS_SEL, GDT_SEL_DATA);
+	vmwrite(VMCS_HOST_GS_SEL, GDT_SEL_DATA);
+	vmwrite(VMCS_HOST_TR_SEL, GDT_SEL_TSS);
+	vmwrite(VMCS_HOST_FS_BASE, 0);
+	vmwrite(VMCS_HOST_GS_BASE, 0);
+	vmwrite(VMCS_HOST_TR_BASE, gdt_tss_base());
+	vmwrite(VMCS_HOST_GDTR_BASE, gdtr.base);
+	vmwrite(VMCS_HOST_IDTR_BASE, idtr.base);
+	vmwrite(VMCS_HOST_SYSENTER_CS, 0);
+	vmwrite(VMCS_HOST_SYSENTER_ESP, 0);
+	vmwrite(VMCS_HOST_SYSENTER_EIP, 0);
+	vmwrite(VMCS_HOST_EFER, rdmsr(MSR_EFER));
+	vmwrite(VMCS_HOST_PAT, rdmsr(MSR_PAT));
+	vmwrite(VMCS_HOST_RIP, (uint64_t)(uintptr_t)vmx_exit_stub);
+}
+
+static void vmcs_controls(struct vcpu *v, const struct guest_entry *e)
+{
+	vmwrite(VMCS_PIN_CTLS, vmx.pin);
+	vmwrite(VMCS_PROC_CTLS, vmx.proc);
+	vmwrite(VMCS_PROC_CTLS2, vmx.proc2);
+	vmwrite(VMCS_EXIT_CTLS, vmx.exit);
+	vmwrite(VMCS_ENTRY_CTLS, vmx.entry | (e->long_mode ? ENTRY_IA32E_GUEST : 0));
+	vmwrite(VMCS_EXCEPTION_BITMAP, 0);
+	vmwrite(VMCS_PF_ERR_MASK, 0);
+	vmwrite(VMCS_PF_ERR_MATCH, 0);
+	vmwrite(VMCS_CR3_TARGET_COUNT, 0);
+	vmwrite(VMCS_EXIT_MSR_STORE_COUNT, 0);
+	vmwrite(VMCS_EXIT_MSR_LOAD_COUNT, 0);
+	vmwrite(VMCS_ENTRY_MSR_LOAD_COUNT, 0);
+	vmwrite(VMCS_ENTRY_INTR_INFO, 0);
+	vmwrite(VMCS_IO_BITMAP_A, vmx.io_bitmap_a_hpa);
+	vmwrite(VMCS_IO_BITMAP_B, vmx.io_bitmap_b_hpa);
+	vmwrite(VMCS_MSR_BITMAP, vmx.msr_bitmap_hpa);
+	vmwrite(VMCS_EPTP, v->vm->ept.eptp);
+	vmwrite(VMCS_VPID, v->vpid);
+	/* The guest owns CR0 and CR4 except the bits VMX operation pins:
+	 * CR0.NE (fixed to 1) and CR4.VMXE (fixed to 1, hidden from the
+	 * guest). Unrestricted guest frees PE and PG (§25.8, §27.3.1.1). */
+	vmwrite(VMCS_CR0_MASK, CR0_NE);
+	vmwrite(VMCS_CR4_MASK, CR4_VMXE);
+	vmwrite(VMCS_LINK_POINTER, ~0ull);
+}
+
+static void vmcs_guest_state(const struct guest_entry *e)
+{
+	uint32_t code_ar = AR_TYPE_CODE_XRA | AR_S | AR_P | AR_G |
+	                   (e->long_mode ? AR_L : AR_DB);
+	uint32_t data_ar = AR_TYPE_DATA_RWA | AR_S | AR_P | AR_G | AR_DB;
+	uint64_t cr0 = e->cr0 | (vmx.cr0_fixed0 & ~(CR0_PE | CR0_PG));
+
+	vmcs_seg(VS_CS, GUEST_CODE_SEL, 0, 0xffffffff, code_ar);
+	vmcs_seg(VS_DS, GUEST_DATA_SEL, 0, 0xffffffff, data_ar);
+	vmcs_seg(VS_ES, GUEST_DATA_SEL, 0, 0xffffffff, data_ar);
+	vmcs_seg(VS_SS, GUEST_DATA_SEL, 0, 0xffffffff, data_ar);
+	vmcs_seg(VS_FS, GUEST_DATA_SEL, 0, 0xffffffff, data_ar);
+	vmcs_seg(VS_GS, GUEST_DATA_SEL, 0, 0xffffffff, data_ar);
+	vmcs_seg(VS_LDTR, 0, 0, 0, AR_UNUSABLE);
+	/* No guest TSS yet; VM entry still wants a busy TSS in TR. */
+	vmcs_seg(VS_TR, 0, 0, 0x67, AR_TYPE_TSS_BUSY | AR_P);
+	vmwrite(VMCS_GUEST_GDTR_BASE, e->gdt_gpa);
+	vmwrite(VMCS_GUEST_GDTR_LIMIT, e->gdt_limit);
+	vmwrite(VMCS_GUEST_IDTR_BASE, 0);
+	vmwrite(VMCS_GUEST_IDTR_LIMIT, 0);
+	vmwrite(VMCS_GUEST_CR0, cr0 & vmx.cr0_fixed1);
+	vmwrite(VMCS_CR0_SHADOW, e->cr0);
+	vmwrite(VMCS_GUEST_CR4, (e->cr4 | vmx.cr4_fixed0) & vmx.cr4_fixed1);
+	vmwrite(VMCS_CR4_SHADOW, e->cr4);
+	vmwrite(VMCS_GUEST_CR3, e->cr3);
+	vmwrite(VMCS_GUEST_EFER, e->efer);
+	vmwrite(VMCS_GUEST_PAT, PAT_POWER_ON);
+	vmwrite(VMCS_GUEST_DEBUGCTL, 0);
+	vmwrite(VMCS_GUEST_DR7, DR7_INIT);
+	vmwrite(VMCS_GUEST_RSP, e->rsp);
+	vmwrite(VMCS_GUEST_RIP, e->rip);
+	vmwrite(VMCS_GUEST_RFLAGS, RFLAGS_FIXED);
+	vmwrite(VMCS_GUEST_PENDING_DBG, 0);
+	vmwrite(VMCS_GUEST_SYSENTER_CS, 0);
+	vmwrite(VMCS_GUEST_SYSENTER_ESP, 0);
+	vmwrite(VMCS_GUEST_SYSENTER_EIP, 0);
+	vmwrite(VMCS_GUEST_INTERRUPTIBILITY, 0);
+	vmwrite(VMCS_GUEST_ACTIVITY, 0);
+}
+
+static void vcpu_fpu_init(struct vcpu *v)
+{
+	v->fpu = mm_alloc_pages(1);
+	v->xcr0 = 1;                           /* x87 only, as after reset */
+	memcpy(v->fpu + XSAVE_MXCSR_OFF, &(uint32_t){ MXCSR_INIT }, 4);
+	if (!vmx.xsave)                        /* FXSAVE image: FCW too */
+		memcpy(v->fpu, &(uint16_t){ FCW_INIT }, 2);
+}
+
+bool vcpu_init(struct vcpu *v, struct vm *vm, const struct guest_entry *e)
+{
+	uint32_t *vmcs = mm_alloc_pages(1);
+
+	v->vm = vm;
+	v->vpid = (uint16_t)(vm->id + 1);      /* VPID 0 belongs to the host */
+	v->vmcs_hpa = (uint64_t)(uintptr_t)vmcs;
+	v->launched = false;
+	v->mtrr_def_type = 0x806;              /* MTRRs on, default WB */
+	vcpu_fpu_init(v);
+	vmcs[0] = (uint32_t)(vmx.msrs.basic & 0x7fffffff);
+	if (!vmclear(v->vmcs_hpa) || !vmptrld(v->vmcs_hpa)) {
+		log_error("vm '%s': VMCLEAR/VMPTRLD failed", vm->name);
+		return false;
+	}
+	vmcs_host_state();
+	vmcs_controls(v, e);
+	vmcs_guest_state(e);
+	memset(&v->regs, 0, sizeof(v->regs));
+	v->regs.gpr[GPR_RAX] = e->rax;
+	v->regs.gpr[GPR_RBX] = e->rbx;
+	v->regs.gpr[GPR_RDI] = e->rdi;
+	if (loaded_vcpu && loaded_vcpu != v)
+		vmptrld(loaded_vcpu->vmcs_hpa);   /* keep "current" truthful */
+	return true;
+}
+
+void vcpu_destroy(struct vcpu *v)
+{
+	if (loaded_vcpu == v)
+		loaded_vcpu = NULL;
+	if (v->vmcs_hpa) {
+		vmclear(v->vmcs_hpa);
+		palloc_free(&hv_palloc, v->vmcs_hpa, 1);
+		v->vmcs_hpa = 0;
+	}
+	if (v->fpu) {
+		palloc_free(&hv_palloc, (uint64_t)(uintptr_t)v->fpu, 1);
+		v->fpu = NULL;
+	}
+}
+
+/* ---- helpers for exit handlers ---------------------------------------------- */
+
+void vcpu_skip_insn(struct vcpu *v)
+{
+	(void)v;
+	vmwrite(VMCS_GUEST_RIP, vmread(VMCS_GUEST_RIP) + vmread(VMCS_EXIT_INSN_LEN));
+}
+
+void vcpu_inject_exception(struct vcpu *v, unsigned vector, bool has_err,
+                           uint32_t err)
+{
+	(void)v;
+	vmwrite(VMCS_ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_HW_EXCEPTION |
+	        (has_err ? INTR_INFO_DELIVER_ERR : 0) | vector);
+	if (has_err)
+		vmwrite(VMCS_ENTRY_EXCEPTION_ERR, err);
+}
+
+unsigned vcpu_cpl(void)
+{
+	/* SS.DPL is the CPL (SDM Vol. 3C §27.3.1.2). */
+	return (unsigned)(vmread(VMCS_GUEST_SS_AR) >> 5) & 3;
+}
+
+/* ---- the run loop ------------------------------------------------------------ */
+
+static enum exit_action vcpu_entry_failed(struct vcpu *v)
+{
+	uint64_t err = vmread(VMCS_VM_INSN_ERROR);
+
+	vm_stop_dump(v->vm, "VM entry failed: VM-instruction error %llu (%s)",
+	             (unsigned long long)err, vmx_insn_error_name(err));
+	return EXIT_STOP;
+}
+
+enum exit_action vcpu_run(struct vcpu *v, uint64_t tsc_deadline)
+{
+	enum exit_action act = EXIT_RESUME;
+
+	vcpu_load(v);
+	while (act == EXIT_RESUME) {
+		uint64_t now = rdtsc(), ticks;
+
+		if (now >= tsc_deadline)
+			return EXIT_YIELD;
+		ticks = (tsc_deadline - now) >> vmx.preemption_rate;
+		vmwrite(VMCS_PREEMPTION_TIMER, ticks > 0xffffffffu ? 0xffffffffu : ticks);
+		if (vmx_run(&v->regs, v->launched) != 0)
+			return vcpu_entry_failed(v);
+		v->launched = true;
+		act = vmx_handle_exit(v);
+	}
+	return act;
+}

@@ -1,0 +1,72 @@
+/*
+ * vmx/vcpu.h — a virtual CPU: the guest registers the VMCS does not hold,
+ * its VMCS, FPU/XSAVE state and the MSRs switched by software; and the
+ * run loop that enters the guest and dispatches its VM exits.
+ */
+#ifndef BAREGT_VMX_VCPU_H
+#define BAREGT_VMX_VCPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "vmx/gpr.h"
+
+struct vm;
+struct guest_entry;
+
+
+/* Layout fixed by vmx/entry.S. gpr[GPR_RSP] is not used by the entry code
+ * (RSP lives in the VMCS); vcpu code syncs it when an emulator needs it. */
+struct vcpu_regs {
+	uint64_t gpr[16];
+	uint64_t cr2;
+};
+
+/* MSRs the guest uses directly and software switches between vCPUs. */
+enum vcpu_sw_msr {
+	SW_MSR_STAR, SW_MSR_LSTAR, SW_MSR_CSTAR, SW_MSR_SFMASK,
+	SW_MSR_KERNEL_GS_BASE, SW_MSR_TSC_AUX, SW_MSR_COUNT,
+};
+
+struct vcpu {
+	struct vcpu_regs regs;       /* first: entry.S takes &vcpu->regs */
+	struct vm *vm;
+	uint64_t vmcs_hpa;
+	bool launched;
+	uint16_t vpid;
+	uint8_t *fpu;                /* XSAVE (or FXSAVE) area, one page */
+	uint64_t xcr0;
+	uint64_t cr8;
+	uint64_t sw_msr[SW_MSR_COUNT];
+	uint64_t mtrr_def_type;
+	/* The exit being handled. */
+	uint32_t exit_reason;
+	uint64_t exit_qual;
+};
+
+enum exit_action {
+	EXIT_RESUME,     /* back into the guest */
+	EXIT_YIELD,      /* give the CPU to the next vCPU */
+	EXIT_STOP,       /* the VM has been stopped */
+};
+
+/* Build the VMCS for a guest that starts in the given state. */
+bool vcpu_init(struct vcpu *v, struct vm *vm, const struct guest_entry *e);
+
+/* Run until the slice ends (TSC deadline), the vCPU yields or its VM
+ * stops. */
+enum exit_action vcpu_run(struct vcpu *v, uint64_t tsc_deadline);
+
+/* Release the VMCS (VMCLEAR) and the pages it owns. */
+void vcpu_destroy(struct vcpu *v);
+
+/* Helpers for exit handlers (vmx/vcpu.c). */
+void vcpu_skip_insn(struct vcpu *v);            /* RIP += exit insn length */
+void vcpu_inject_exception(struct vcpu *v, unsigned vector, bool has_err,
+                           uint32_t err);
+unsigned vcpu_cpl(void);                        /* of the current VMCS */
+void vcpu_dump(struct vcpu *v);                 /* guest state to the log */
+
+/* vmx/entry.S: 0 after a VM exit, 1 if VMLAUNCH/VMRESUME failed. */
+int vmx_run(struct vcpu_regs *regs, int launched);
+
+#endif

@@ -1,0 +1,191 @@
+/*
+ * vmx/vmx.c — entering VMX operation (SDM Vol. 3C §24.7, §24.8):
+ * IA32_FEATURE_CONTROL, CR0/CR4 fixed bits, CR4.VMXE, the VMXON region;
+ * and the control words every VMCS starts from.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "hv/console.h"
+#include "hv/cpu.h"
+#include "hv/mm.h"
+#include "vmx/vmcs.h"
+#include "vmx/vmx.h"
+#include "vmx/vmx_ops.h"
+
+#define FC_LOCK              (1ull << 0)
+#define FC_VMX_OUTSIDE_SMX   (1ull << 2)
+#define CR4_OSXSAVE          (1ull << 18)
+#define XCR0_X87             1ull
+
+/* MSRs whose guest accesses need no exit (SDM Vol. 3C §25.6.9 layout:
+ * read-low at 0, read-high at 1024, write-low at 2048, write-high at 3072).
+ * FS/GS bases live in the VMCS; the SYSCALL MSRs, KERNEL_GS_BASE and
+ * TSC_AUX are switched by software when the vCPU changes. */
+static const uint32_t msr_passthrough[] = {
+	0xc0000081, 0xc0000082, 0xc0000083, 0xc0000084,   /* STAR..SFMASK */
+	0xc0000100, 0xc0000101, 0xc0000102, 0xc0000103,   /* FS, GS, KGS, TSC_AUX */
+};
+#define MSR_TSC 0x10
+
+struct vmx_host vmx;
+
+uint32_t vmx_adjust_ctl(uint64_t cap_msr, uint32_t want, uint32_t *missing)
+{
+	uint32_t must = (uint32_t)cap_msr, may = (uint32_t)(cap_msr >> 32);
+
+	*missing = want & ~may;
+	return (want | must) & may;
+}
+
+static void msr_bitmap_clear(uint8_t *bm, uint32_t msr, bool read, bool write)
+{
+	unsigned base = (msr >= 0xc0000000u) ? 1024 : 0;
+	unsigned bit = msr & 0x1fff;
+
+	if (read)
+		bm[base + bit / 8] &= (uint8_t)~(1u << (bit % 8));
+	if (write)
+		bm[2048 + base + bit / 8] &= (uint8_t)~(1u << (bit % 8));
+}
+
+static void vmx_setup_bitmaps(void)
+{
+	uint8_t *msr = mm_alloc_pages(1), *io = mm_alloc_pages(2);
+	unsigned i;
+
+	memset(msr, 0xff, PAGE_SIZE);           /* every MSR exits … */
+	for (i = 0; i < sizeof(msr_passthrough) / sizeof(msr_passthrough[0]); i++)
+		msr_bitmap_clear(msr, msr_passthrough[i], true, true);
+	msr_bitmap_clear(msr, MSR_TSC, true, false);   /* … but these */
+	memset(io, 0xff, 2 * PAGE_SIZE);        /* every port exits */
+	vmx.msr_bitmap_hpa = (uint64_t)(uintptr_t)msr;
+	vmx.io_bitmap_a_hpa = (uint64_t)(uintptr_t)io;
+	vmx.io_bitmap_b_hpa = (uint64_t)(uintptr_t)io + PAGE_SIZE;
+}
+
+static void vmx_setup_xsave(void)
+{
+	uint32_t a, b, c, d;
+
+	cpuid(1, 0, &a, &b, &c, &d);
+	if (!(c & (1u << 26)))                  /* CPUID.1:ECX.XSAVE */
+		return;
+	cpuid(0xd, 0, &a, &b, &c, &d);
+	if (c > PAGE_SIZE)
+		return;                         /* fall back to FXSAVE */
+	write_cr4(read_cr4() | CR4_OSXSAVE);
+	__asm__ __volatile__("xsetbv" : : "c"(0), "a"((uint32_t)XCR0_X87), "d"(0));
+	vmx.xsave = true;
+	vmx.xsave_mask = ((uint64_t)d << 32) | a;
+	vmx.xsave_size = c;
+}
+
+/* Append a name to the list of what is missing. */
+static void need(bool have, const char *what, char *err, size_t n, bool *ok)
+{
+	size_t len = strlen(err);
+
+	if (have)
+		return;
+	snprintf(err + len, n - len, "%s%s", *ok ? "" : ", ", what);
+	*ok = false;
+}
+
+static bool vmx_check_caps(char *err, size_t n)
+{
+	const struct vmx_caps *c = &vmx.caps;
+	bool ok = true;
+
+	snprintf(err, n, "this CPU lacks what BareGT needs: ");
+	if (!c->vmx) {
+		need(false, "VMX", err, n, &ok);
+		return false;
+	}
+	need(c->true_ctls, "true VMX controls", err, n, &ok);
+	need(c->ept, "EPT", err, n, &ok);
+	need(c->ept_4level && c->ept_wb, "4-level write-back EPT", err, n, &ok);
+	need(c->invept, "INVEPT", err, n, &ok);
+	need(c->vpid, "VPID", err, n, &ok);
+	need(c->unrestricted, "unrestricted guest", err, n, &ok);
+	need(c->preemption_timer, "VMX-preemption timer", err, n, &ok);
+	return ok;
+}
+
+static bool vmx_controls(char *err, size_t n)
+{
+	uint32_t miss, all = 0;
+
+	vmx.pin = vmx_adjust_ctl(vmx.msrs.true_pinbased,
+	                         PIN_EXTINT_EXITING | PIN_NMI_EXITING |
+	                         PIN_PREEMPTION_TIMER, &miss);
+	all |= miss;
+	vmx.proc = vmx_adjust_ctl(vmx.msrs.true_procbased,
+	                          PROC_HLT_EXITING | PROC_USE_IO_BITMAPS |
+	                          PROC_USE_MSR_BITMAPS | PROC_SECONDARY |
+	                          PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING |
+	                          PROC_MWAIT_EXITING | PROC_MONITOR_EXITING,
+	                          &miss);
+	vmx.proc &= ~(PROC_CR3_LOAD_EXITING | PROC_CR3_STORE_EXITING);
+	all |= miss;
+	vmx.proc2 = vmx_adjust_ctl(vmx.msrs.procbased2,
+	                           PROC2_EPT | PROC2_VPID | PROC2_UNRESTRICTED,
+	                           &miss);
+	all |= miss;
+	/* Optional: let guests use RDTSCP, INVPCID, XSAVES if the CPU can. */
+	vmx.proc2 |= vmx_adjust_ctl(vmx.msrs.procbased2, PROC2_RDTSCP |
+	                            PROC2_INVPCID | PROC2_XSAVES, &miss) &
+	             (PROC2_RDTSCP | PROC2_INVPCID | PROC2_XSAVES);
+	vmx.exit = vmx_adjust_ctl(rdmsr(MSR_IA32_VMX_TRUE_EXIT_CTLS),
+	                          EXIT_HOST_64BIT | EXIT_ACK_INTERRUPT |
+	                          EXIT_SAVE_PAT | EXIT_LOAD_PAT |
+	                          EXIT_SAVE_EFER | EXIT_LOAD_EFER, &miss);
+	all |= miss;
+	vmx.entry = vmx_adjust_ctl(rdmsr(MSR_IA32_VMX_TRUE_ENTRY_CTLS),
+	                           ENTRY_LOAD_PAT | ENTRY_LOAD_EFER, &miss);
+	all |= miss;
+	if (all) {
+		snprintf(err, n, "VMX controls not supported by this CPU");
+		return false;
+	}
+	return true;
+}
+
+bool vmx_init(char *err, size_t errlen)
+{
+	uint64_t fc, basic;
+	uint32_t *vmxon_region;
+
+	vmx_probe(&vmx.msrs);
+	vmx_caps_decode(&vmx.msrs, &vmx.caps);
+	if (!vmx_check_caps(err, errlen) || !vmx_controls(err, errlen))
+		return false;
+	vmx.preemption_rate = vmx.caps.preemption_rate;
+
+	fc = rdmsr(MSR_IA32_FEATURE_CONTROL);
+	if (!(fc & FC_LOCK)) {
+		/* Firmware left it open (OVMF does): allow VMX, then lock. */
+		fc |= FC_VMX_OUTSIDE_SMX | FC_LOCK;
+		wrmsr(MSR_IA32_FEATURE_CONTROL, fc);
+	} else if (!(fc & FC_VMX_OUTSIDE_SMX)) {
+		snprintf(err, errlen, "VMX is disabled by the firmware "
+		         "(IA32_FEATURE_CONTROL locked with VMX off)");
+		return false;
+	}
+	vmx.cr0_fixed0 = rdmsr(MSR_IA32_VMX_CR0_FIXED0);
+	vmx.cr0_fixed1 = rdmsr(MSR_IA32_VMX_CR0_FIXED1);
+	vmx.cr4_fixed0 = rdmsr(MSR_IA32_VMX_CR4_FIXED0);
+	vmx.cr4_fixed1 = rdmsr(MSR_IA32_VMX_CR4_FIXED1);
+	write_cr0((read_cr0() | vmx.cr0_fixed0) & vmx.cr0_fixed1);
+	write_cr4(((read_cr4() | CR4_VMXE) | vmx.cr4_fixed0) & vmx.cr4_fixed1);
+
+	vmx_setup_xsave();
+	vmx_setup_bitmaps();
+	basic = vmx.msrs.basic;
+	vmxon_region = mm_alloc_pages(1);
+	vmxon_region[0] = (uint32_t)(basic & 0x7fffffff);   /* revision */
+	if (!vmxon((uint64_t)(uintptr_t)vmxon_region)) {
+		snprintf(err, errlen, "VMXON failed");
+		return false;
+	}
+	return true;
+}

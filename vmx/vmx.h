@@ -1,0 +1,41 @@
+/*
+ * vmx/vmx.h — VMX operation on this CPU: capability checks, VMXON, the
+ * control settings every VMCS uses, and the bitmaps all VMs share.
+ */
+#ifndef BAREGT_VMX_VMX_H
+#define BAREGT_VMX_VMX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "vmx/caps.h"
+
+struct vmx_host {
+	struct vmx_msrs msrs;
+	struct vmx_caps caps;
+	uint64_t cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
+	uint32_t pin, proc, proc2, exit, entry;   /* adjusted controls */
+	uint64_t msr_bitmap_hpa, io_bitmap_a_hpa, io_bitmap_b_hpa;
+	bool xsave;                  /* XSAVE/XRSTOR for guest FPU state */
+	uint64_t xsave_mask;         /* components the CPU supports */
+	uint32_t xsave_size;
+	uint32_t preemption_rate;    /* timer ticks every 2^rate TSC ticks */
+};
+
+extern struct vmx_host vmx;
+
+/*
+ * Check that the CPU has what BareGT needs (EPT with 4-level walks and WB,
+ * VPID, unrestricted guest, the preemption timer, INVEPT), enable VMX and
+ * enter VMX operation. On failure err names what is missing.
+ */
+bool vmx_init(char *err, size_t errlen);
+
+/*
+ * Adjust wanted control bits to a capability MSR (allowed-0 settings in
+ * bits 31:0 must be 1, allowed-1 settings in bits 63:32 may be 1; SDM
+ * Vol. 3D §A.3). *missing gets the wanted bits the CPU cannot set.
+ */
+uint32_t vmx_adjust_ctl(uint64_t cap_msr, uint32_t want, uint32_t *missing);
+
+#endif
