@@ -39,6 +39,8 @@ _Static_assert(GUEST_MAX_MODULES == CONFIG_MAX_MODULES,
 #define PTE_P    (1ull << 0)
 #define PTE_RW   (1ull << 1)
 #define PTE_PS   (1ull << 7)
+#define PTE_PWT  (1ull << 3)
+#define PTE_PCD  (1ull << 4)
 
 /* Segment descriptor fields (SDM Vol. 3A §3.4.5, Figure 3-8). */
 #define SEG_P          0x80u   /* access byte: present */
@@ -370,14 +372,17 @@ static void write_gdt(struct loader *ld, bool long_mode)
 /* ---- ELF64 page tables ------------------------------------------------- */
 
 /*
- * Identity map of min(RAM, 64 GiB) with 2 MiB pages (SDM Vol. 3A §4.5):
- * PML4[0] → PDPT, PDPT[i] → page directory i, PDEs present|rw|PS; entries
- * past the end of RAM stay 0.
+ * Identity map of min(max(RAM, 4 GiB), 64 GiB) with 2 MiB pages (SDM
+ * Vol. 3A §4.5): PML4[0] → PDPT, PDPT[i] → page directory i, PDEs
+ * present|rw|PS. The part beyond RAM is where devices live (the test
+ * device, later the vGPU's BARs): mapped uncached (PCD|PWT), so a guest can
+ * reach device pages below 4 GiB without building tables first.
  */
 static void write_page_tables(struct loader *ld)
 {
 	uint64_t ram_bytes = ld->req->ram_bytes;
-	uint64_t npd = (ram_bytes + LD_GIB - 1) / LD_GIB;
+	uint64_t span = ram_bytes > 4 * LD_GIB ? ram_bytes : 4 * LD_GIB;
+	uint64_t npd = (span + LD_GIB - 1) / LD_GIB;
 	uint8_t *pml4 = ld_ram(ld, GUEST_PML4_GPA);
 	uint8_t *pdpt = ld_ram(ld, GUEST_PDPT_GPA);
 	uint64_t i, j;
@@ -396,9 +401,8 @@ static void write_page_tables(struct loader *ld)
 		for (j = 0; j < PT_ENTRIES; j++) {
 			uint64_t gpa = i * LD_GIB + j * LARGE_PAGE;
 
-			if (gpa >= ram_bytes)
-				break;
-			ld_put64(pd + j * 8, gpa | PTE_P | PTE_RW | PTE_PS);
+			ld_put64(pd + j * 8, gpa | PTE_P | PTE_RW | PTE_PS |
+			                     (gpa >= ram_bytes ? PTE_PCD | PTE_PWT : 0));
 		}
 	}
 }

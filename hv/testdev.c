@@ -22,7 +22,7 @@ static bool testdev_mmio(void *arg, uint64_t off, unsigned size, bool write,
 	if (off + size > TESTDEV_SIZE)
 		return false;
 	if (write) {
-		log_info("vm '%s': testdev write +%#llx size %u value %#llx",
+		log_debug("vm '%s': testdev write +%#llx size %u value %#llx",
 		         td->vm->name, (unsigned long long)off, size,
 		         (unsigned long long)*value);
 		if (off >= TESTDEV_SCRATCH)

@@ -366,7 +366,7 @@ static enum decode_status decode_modrm_form(struct decoder *d,
 
 static enum decode_status decode(struct decoder *d, struct insn *out)
 {
-	struct opcode_form f;
+	struct opcode_form f = { 0 };  /* set by read_opcode(); gcc -O1 can't tell */
 	enum decode_status st = read_prefixes(d);
 
 	if (st == DECODE_OK)

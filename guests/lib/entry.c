@@ -6,6 +6,7 @@
 
 const struct bg_start_info *guest_start_info;
 const struct mb_info *guest_mbi;
+uint64_t guest_tsc_at_entry;
 
 void guest_start64(const struct bg_start_info *si);
 void guest_start32(uint32_t magic, const struct mb_info *mbi);

@@ -63,6 +63,7 @@ int guest_main(const char *cmdline);
 extern const char *guest_name;
 extern const struct bg_start_info *guest_start_info;   /* ELF64 */
 extern const struct mb_info *guest_mbi;                /* Multiboot */
+extern uint64_t guest_tsc_at_entry;   /* TSC at the first instruction (ELF64) */
 
 /* Output */
 void serial_putc(char c);

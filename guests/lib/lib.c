@@ -109,15 +109,33 @@ static void out_c(struct out *o, char c)
 	o->len++;
 }
 
+/* v / d by shift and subtract: 32-bit guests have no libgcc for 64-bit
+ * division. */
+static uint64_t udiv(uint64_t v, unsigned d, unsigned *rem)
+{
+	uint64_t q = 0, r = 0;
+	int bit;
+
+	for (bit = 63; bit >= 0; bit--) {
+		r = (r << 1) | ((v >> bit) & 1);
+		if (r >= d) {
+			r -= d;
+			q |= 1ull << bit;
+		}
+	}
+	*rem = (unsigned)r;
+	return q;
+}
+
 static void out_num(struct out *o, uint64_t v, unsigned base, bool neg,
                     unsigned width, char pad)
 {
 	char tmp[24];
-	unsigned i = 0;
+	unsigned i = 0, digit;
 
 	do {
-		tmp[i++] = "0123456789abcdef"[v % base];
-		v /= base;
+		v = udiv(v, base, &digit);
+		tmp[i++] = "0123456789abcdef"[digit];
 	} while (v);
 	if (neg)
 		tmp[i++] = '-';

@@ -9,7 +9,7 @@ cd "$top"
 dir=build/bench/boot
 mkdir -p "$dir"
 scripts/mkesp.sh "$dir/esp.img" build/baregt.efi tests/bench/boot.cfg \
-	'build/guests/hello64.elf=\EFI\BAREGT\hello64.elf' >/dev/null || exit 1
+	'build/guests/bench.elf=\EFI\BAREGT\bench.elf' >/dev/null || exit 1
 emu_start bochs "$dir" "$dir/esp.img"
 for _ in $(seq 1 600); do
 	[ -e "$dir/rc" ] && break
@@ -27,11 +27,18 @@ if [ -z "$entered" ] || [ -z "$total" ]; then
 fi
 set -- $entered
 to_hv=$1 at_efi=$2
+first=$(sed -n 's/^\[bench\] bench: first guest instruction at tsc \([0-9]*\).*/\1/p' "$log")
+guest() { sed -n "s/^\[bench\] bench: $1 \([0-9]*\)$/\1/p" "$log"; }
 size=$(stat -c %s build/baregt.efi)
-printf 'BareGT boot path in Bochs (corei7_skylake_x; 1 RDTSC tick = 1 instruction)\n'
-printf '  %-40s %12s\n' "measure" "instructions"
-printf '  %-40s %12d\n' "reset -> efi_main (OVMF)" "$at_efi"
-printf '  %-40s %12d\n' "efi_main -> hv_main (boot/)" "$to_hv"
-printf '  %-40s %12d\n' "hv_main -> shutdown (core + summary)" "$((total - to_hv))"
-printf '  %-40s %12d\n' "efi_main -> shutdown" "$total"
-printf '  %-40s %12d\n' "build/baregt.efi size (bytes)" "$size"
+row() { printf '  %-44s %12s\n' "$1" "$2"; }
+printf 'BareGT in Bochs (corei7_skylake_x; 1 RDTSC tick = 1 instruction)\n'
+row "measure" "instructions"
+row "reset -> efi_main (OVMF)" "$at_efi"
+row "efi_main -> hv_main (boot/)" "$to_hv"
+row "efi_main -> first guest instruction" "$((first - at_efi))"
+row "efi_main -> shutdown" "$total"
+row "VMCALL round trip (guest-measured)" "$(guest 'vmcall round trip')"
+row "I/O exit round trip (IN from the vUART)" "$(guest 'i\/o exit round trip')"
+row "trapped MMIO read round trip" "$(guest 'mmio read round trip')"
+row "trapped MMIO write round trip" "$(guest 'mmio write round trip')"
+row "build/baregt.efi size (bytes)" "$size"

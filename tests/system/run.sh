@@ -14,9 +14,11 @@
 #   until: REGEX            the run is over when a log line matches
 #   end: poweroff | kill    after 'until': wait for the machine to power
 #                           itself off (checked), or kill the emulator
-#   expect: REGEX           lines that must appear, in this order (ERE)
+#   expect: REGEX           lines that must appear, in this order (Perl-compatible, grep -P)
 #   expect-file: NAME ESP_PATH   the "file:" line for NAME with its exact
 #                           size and CRC-32
+#   expect-sub: NAME REGEX  an expect line in which {size} and {crc} stand
+#                           for NAME's size and CRC-32
 #   absent: REGEX           must match no line
 set -uo pipefail
 
@@ -61,6 +63,15 @@ run_case() { # CASE_FILE → 0 pass, 1 fail; reason in $why
 		end) end=$val ;;
 		expect) expects+=("$val") ;;
 		absent) absents+=("$val") ;;
+		expect-sub)
+			local name=${val%% *} pat=${val#* } f size crc
+			f=$name
+			[ -e "$dir/$name" ] && f=$dir/$name
+			size=$(stat -c %s "$f")
+			crc=$(crc32_of "$f")
+			pat=${pat//\{size\}/$size}
+			expects+=("${pat//\{crc\}/$crc}")
+			;;
 		gen)
 			set -- $val
 			head -c "$2" /dev/urandom >"$dir/$1"
@@ -100,7 +111,7 @@ run_case() { # CASE_FILE → 0 pass, 1 fail; reason in $why
 	local start=$SECONDS reached=0
 	emu_start "$emu" "$dir" "$esp"
 	while :; do
-		if emu_clean_log "$dir/serial.log" | grep -Eq -- "$until"; then
+		if emu_clean_log "$dir/serial.log" | grep -Pq -- "$until"; then
 			reached=1
 			break
 		fi
@@ -137,7 +148,7 @@ run_case() { # CASE_FILE → 0 pass, 1 fail; reason in $why
 
 	local pos=0 n re
 	for re in "${expects[@]}"; do
-		n=$(tail -n +$((pos + 1)) "$dir/serial.txt" | grep -nE -m1 -- "$re" | cut -d: -f1)
+		n=$(tail -n +$((pos + 1)) "$dir/serial.txt" | grep -nP -m1 -- "$re" | cut -d: -f1)
 		if [ -z "$n" ]; then
 			why="missing (after line $pos): /$re/"
 			return 1
@@ -145,7 +156,7 @@ run_case() { # CASE_FILE → 0 pass, 1 fail; reason in $why
 		pos=$((pos + n))
 	done
 	for re in "${absents[@]}"; do
-		if line=$(grep -nE -m1 -- "$re" "$dir/serial.txt"); then
+		if line=$(grep -nP -m1 -- "$re" "$dir/serial.txt"); then
 			why="unexpected line $line"
 			return 1
 		fi

@@ -398,15 +398,20 @@ static void test_elf64_page_tables(void **state)
 	LOAD_OK(&r);
 	assert_int_equal(rd64(ram, 0x2000), 0x3003);         /* PML4[0] */
 	assert_true(all_bytes(ram + 0x2008, 0x1000 - 8, 0));
+	/* The first 4 GiB are mapped whatever the RAM size: four PDs. */
 	assert_int_equal(rd64(ram, 0x3000), 0x4003);         /* PDPT[0] */
-	assert_true(all_bytes(ram + 0x3008, 0x1000 - 8, 0));
+	assert_int_equal(rd64(ram, 0x3018), 0x7003);         /* PDPT[3] */
+	assert_true(all_bytes(ram + 0x3020, 0x1000 - 0x20, 0));
 	assert_int_equal(rd64(ram, 0x4000), 0x83);           /* PD[0] */
 	assert_int_equal(rd64(ram, 0x4008), 0x200083);
 	assert_int_equal(rd64(ram, 0x4018), 3 * 2 * MIB | 0x83);  /* PD[3] */
-	assert_int_equal(rd64(ram, 0x4020), 0);                   /* PD[4] */
-	assert_true(all_bytes(ram + 0x4020, 0x1000 - 0x20, 0));
-	/* One page directory for 8 MiB: the next page is untouched. */
-	assert_true(all_bytes(ram + 0x5000, 0x1000, FILL));
+	/* Past the 8 MiB of RAM: device space, PCD|PWT (0x18) added. */
+	assert_int_equal(rd64(ram, 0x4020), 4 * 2 * MIB | 0x9b);  /* PD[4] */
+	/* GPA 0xE0000000 (test device): PD 3, entry 256. */
+	assert_int_equal(rd64(ram, 0x7000 + 256 * 8), 0xe0000000ull | 0x9b);
+	assert_int_equal(rd64(ram, 0x7000 + 511 * 8), 0xffe00000ull | 0x9b);
+	/* Four page directories: the next page is untouched. */
+	assert_true(all_bytes(ram + 0x8000, 0x1000, FILL));
 }
 
 static void test_elf64_segments_and_bss(void **state)
@@ -1298,10 +1303,13 @@ static void test_page_tables_two_gib(void **state)
 	LOAD_OK(&r);
 	assert_int_equal(rd64(big, 0x3000), 0x4003);
 	assert_int_equal(rd64(big, 0x3008), 0x5003);          /* PDPT[1] */
-	assert_int_equal(rd64(big, 0x3010), 0);
+	assert_int_equal(rd64(big, 0x3010), 0x6003);          /* PDPT[2] */
 	assert_int_equal(rd64(big, 0x4000 + 511 * 8), (GIB - 2 * MIB) | 0x83);
 	assert_int_equal(rd64(big, 0x5000), GIB | 0x83);      /* PD1[0] */
-	assert_int_equal(rd64(big, 0x5008), 0);
+	/* Beyond RAM but below 4 GiB: device space, uncached. */
+	assert_int_equal(rd64(big, 0x5008), (GIB + 2 * MIB) | 0x9b);
+	assert_int_equal(rd64(big, 0x3018), 0x7003);          /* PDPT[3] */
+	assert_int_equal(rd64(big, 0x3020), 0);
 	assert_int_equal(rd64(big, 0x50008), bytes);
 	munmap(big, bytes);
 }
