@@ -5,6 +5,7 @@
 # from Debian's newlib-source and cached in build/newlib.  Pure modules are
 # also compiled for the host and unit-tested with CMocka (make check).
 
+SHELL      := /bin/bash
 VERSION    := 0.1.0
 BUILD      := build
 OBJ        := $(BUILD)/obj
@@ -77,7 +78,7 @@ GUEST_LIB64 := start64.S entry.c lib.c idt64.c isr64.S
 GUEST_LIB32 := start32.S entry.c lib.c
 GUEST_LD   := guests/lib/guest.ld
 
-.PHONY: all help deps check test run run-qemu bench clean distclean newlib
+.PHONY: all help deps check test run run-qemu bench fuzz clean distclean newlib
 .SECONDARY:
 .DEFAULT_GOAL := all
 
@@ -131,6 +132,12 @@ $(EFI_SO): $(HV_OBJS) $(LDSCRIPT) $(NEWLIB_LIB) $(LIBEFI)
 	@echo "LD      $@"
 	@$(LD) $(HV_LDFLAGS) $(EFI_CRT0) $(HV_OBJS) $(LIBEFI) \
 	  $(EFI_LIB)/libgnuefi.a $(NEWLIB_LIB) -o $@
+	@# Guest FPU/SSE state lives in the registers while the hypervisor
+	@# runs: none of our code may touch XMM/YMM/ZMM (vmx/vcpu.c switches
+	@# that state with XSAVE/XRSTOR only).
+	@bad=$$(objdump -d $(HV_OBJS) | grep -E '%[xyz]mm' || true); \
+	if [ -n "$$bad" ]; then echo "error: hypervisor code uses vector registers:"; \
+	  echo "$$bad" | head; rm -f $@; exit 1; fi
 	@# gnu-efi's self-relocator applies only R_X86_64_RELATIVE.
 	@bad=$$(readelf -rW $@ | grep -E '^[0-9a-f]+ ' | grep -v R_X86_64_RELATIVE || true); \
 	if [ -n "$$bad" ]; then echo "error: $@ has relocations other than R_X86_64_RELATIVE:"; \
@@ -205,8 +212,26 @@ run-qemu: $(EFI_APP) $(GUESTS) ## The same in QEMU (TCG: no VMX, but VT-d and th
 bench: $(EFI_APP) $(GUESTS) ## Measure path lengths in Bochs instructions (RDTSC)
 	@tests/bench/run.sh
 
+# --- fuzzing (clang libFuzzer over the decoder and emulator) ----------------
+FUZZ_SECONDS ?= 60
+FUZZ_BIN   := $(BUILD)/fuzz/fuzz_decode
+FUZZ_DEPS  := $(BUILD)/.fuzz-deps-ok
+$(FUZZ_DEPS): scripts/deps.sh
+	@scripts/deps.sh clang libclang-rt-14-dev
+	@mkdir -p $(BUILD) && touch $@
+$(FUZZ_BIN): tests/fuzz/fuzz_decode.c vmx/decode.c vmx/emulate.c vmx/decode.h vmx/emulate.h | $(FUZZ_DEPS)
+	@mkdir -p $(dir $@) $(BUILD)/fuzz/corpus
+	@clang -g -O1 -I. -fsanitize=fuzzer,address,undefined \
+	  -fno-sanitize-recover=all tests/fuzz/fuzz_decode.c vmx/decode.c \
+	  vmx/emulate.c -o $@
+
+fuzz: $(FUZZ_BIN) ## Fuzz the instruction decoder/emulator (FUZZ_SECONDS=60)
+	@$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	  $(BUILD)/fuzz/corpus 2>&1 | grep -E "stat::number_of_executed_units|stat::peak_rss|ERROR|SUMMARY|Done" ; \
+	  test $${PIPESTATUS[0]} -eq 0
+
 clean: ## Remove build products (keeps the newlib cache)
-	rm -rf $(OBJ) $(HOSTOBJ) $(GEN) $(BUILD)/unit $(BUILD)/system \
+	rm -rf $(OBJ) $(HOSTOBJ) $(GEN) $(BUILD)/unit $(BUILD)/system $(BUILD)/fuzz \
 	  $(BUILD)/guests $(EFI_SO) $(EFI_APP) $(BUILD)/run $(BUILD)/bench \
 	  $(LIBEFI)
 

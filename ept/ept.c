@@ -18,6 +18,11 @@ bool ept_map_ram(struct ept *e, uint64_t gpa, uint64_t hpa, uint64_t size)
 	return pt_map(&e->pt, gpa, hpa, size, PT_WRITE | PT_EXEC);
 }
 
+bool ept_unmap(struct ept *e, uint64_t gpa, uint64_t size)
+{
+	return pt_unmap(&e->pt, gpa, size);
+}
+
 bool ept_protect(struct ept *e, uint64_t gpa, uint64_t size, unsigned flags)
 {
 	uint64_t off, hpa;

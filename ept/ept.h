@@ -21,6 +21,8 @@ struct ept {
 bool ept_init(struct ept *e, pt_alloc_fn alloc, void *ctx, bool allow_1g);
 /* Map guest RAM: [gpa, gpa+size) → hpa, write-back, RWX. */
 bool ept_map_ram(struct ept *e, uint64_t gpa, uint64_t hpa, uint64_t size);
+/* Remove [gpa, gpa+size) (large pages are split where needed). */
+bool ept_unmap(struct ept *e, uint64_t gpa, uint64_t size);
 /* Change the rights of mapped pages (PT_WRITE/PT_EXEC; always readable). */
 bool ept_protect(struct ept *e, uint64_t gpa, uint64_t size, unsigned flags);
 /* GPA → HPA; false if not mapped. */

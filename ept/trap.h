@@ -19,7 +19,8 @@ enum trap_kind {
 };
 
 /*
- * MMIO handler: offset from the start of the range, size 1/2/4/8.
+ * MMIO handler: offset from the start of the range, size 1..8 (usually
+ * 1/2/4/8; a string element split across two pages arrives in pieces).
  * Reads fill *value; writes pass it. Returns false when the access is not
  * acceptable (the VM is then stopped).
  */

@@ -228,5 +228,6 @@ enum exit_action exit_ept_violation(struct vcpu *v)
 	case EMU_BAD_ACCESS:
 		break;
 	}
-	return mmio_cannot_emulate(v, t, gpa, bytes, in.len, "the device refused the access");
+	return mmio_cannot_emulate(v, t, gpa, bytes, in.len,
+	                           "an access failed (outside RAM, or refused by the device)");
 }

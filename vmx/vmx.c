@@ -189,3 +189,11 @@ bool vmx_init(char *err, size_t errlen)
 	}
 	return true;
 }
+
+void vmx_exit(void)
+{
+	if (!(read_cr4() & CR4_VMXE))
+		return;
+	__asm__ __volatile__("vmxoff" : : : "cc", "memory");
+	write_cr4(read_cr4() & ~CR4_VMXE);
+}

@@ -31,6 +31,10 @@ extern struct vmx_host vmx;
  */
 bool vmx_init(char *err, size_t errlen);
 
+/* Leave VMX operation (VMXOFF, CR4.VMXE off): before a reset, since INIT
+ * is blocked in VMX root operation (SDM Vol. 3C §24.8). */
+void vmx_exit(void);
+
 /*
  * Adjust wanted control bits to a capability MSR (allowed-0 settings in
  * bits 31:0 must be 1, allowed-1 settings in bits 63:32 may be 1; SDM
