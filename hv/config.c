@@ -666,9 +666,15 @@ static bool set_time_slice(struct parser *p, struct value v)
 	else
 		return fail(p, "time_slice needs a unit: 'ms' or 'us' (e.g. 10ms)");
 	num = span_trim(span_of(t.s, t.len - 2));
-	if (parse_number(num, &n) != NUMBER_OK)
+	switch (parse_number(num, &n)) {
+	case NUMBER_MALFORMED:
 		return fail(p, "malformed number '" SHOW "' for 'time_slice'",
 		            SHOWN(num));
+	case NUMBER_TOO_LARGE:
+		return fail(p, "time_slice must be 100us..1000ms");
+	case NUMBER_OK:
+		break;
+	}
 	if (n > CONFIG_SLICE_MAX_US || n * scale < CONFIG_SLICE_MIN_US ||
 	    n * scale > CONFIG_SLICE_MAX_US)
 		return fail(p, "time_slice must be 100us..1000ms");

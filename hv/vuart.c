@@ -32,6 +32,11 @@ static void vuart_tx(struct vuart *u, uint8_t c)
 {
 	u->bytes++;
 	if (c == '\n') {
+		/* A full line was already emitted; its newline ends it. */
+		if (u->len == 0 && u->wrapped) {
+			u->wrapped = false;
+			return;
+		}
 		u->line[u->len] = '\0';
 		u->emit(u->arg, u->line);
 		u->len = 0;
@@ -39,10 +44,13 @@ static void vuart_tx(struct vuart *u, uint8_t c)
 	}
 	if (c == '\r')
 		return;
+	u->wrapped = false;
 	/* Keep the log plain text: anything unprintable becomes '.'. */
 	u->line[u->len++] = (c == '\t' || (c >= 0x20 && c < 0x7f)) ? (char)c : '.';
-	if (u->len == VUART_LINE_MAX)
+	if (u->len == VUART_LINE_MAX) {
 		vuart_flush(u);
+		u->wrapped = true;
+	}
 }
 
 uint8_t vuart_read(struct vuart *u, unsigned reg)

@@ -8,6 +8,7 @@
 #ifndef BAREGT_HV_VUART_H
 #define BAREGT_HV_VUART_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define VUART_LINE_MAX 160
@@ -17,6 +18,7 @@ struct vuart {
 	void *arg;
 	uint8_t ier, lcr, mcr, scr, dll, dlm, fcr;
 	unsigned len;
+	bool wrapped;        /* the last line was cut at VUART_LINE_MAX */
 	char line[VUART_LINE_MAX + 1];
 	uint64_t bytes;
 };

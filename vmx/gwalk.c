@@ -1,7 +1,8 @@
 /*
  * vmx/gwalk.c — guest page walks. Entry formats: SDM Vol. 3A Table 4-6
  * (32-bit paging: P bit 0, R/W bit 1, PS bit 7 in a PDE with CR4.PSE,
- * 4 MiB frame in bits 31:22), Tables 4-8..4-11 (PAE: PDPTE from CR3
+ * 4 MiB frame: bits 31:22 of the PDE, and physical bits 39:32 from PDE
+ * bits 20:13, "PSE-36", SDM Vol. 3A §4.3), Tables 4-8..4-11 (PAE: PDPTE from CR3
  * bits 31:5, 2 MiB pages), Tables 4-15..4-20 (4-level: 1 GiB and 2 MiB
  * pages). Addresses in entries: bits 51:12.
  */
@@ -76,7 +77,8 @@ static enum gwalk_result walk32(struct walk *w, uint64_t linear, uint64_t *out)
 	if (res != GW_OK)
 		return res;
 	if ((pde & E_PS) && (w->r->cr4 & CR4_PSE))
-		return finish(w, (pde & 0xffc00000ull) | (linear & 0x3fffff), out);
+		return finish(w, (pde & 0xffc00000ull) | (((pde >> 13) & 0xff) << 32) |
+		                 (linear & 0x3fffff), out);
 	res = entry_at(w, pde & 0xfffff000ull, (unsigned)(linear >> 12) & 1023, 4,
 	               &pte);
 	if (res != GW_OK)

@@ -1,0 +1,343 @@
+/*
+ * tests/unit/test_config_keys.c — unit tests of the newer hv/config.c
+ * keys: the global `time_slice` (scheduler slice, "N ms" or "N us",
+ * 100us..1000ms, default 10ms) and the per-VM `testdev` switch (off/on).
+ * Values, defaults, and every error with its exact message and line.
+ * The rest of the format is in test_config.c.
+ */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "hv/config.h"
+
+/* A complete VM on lines 1-3; text appended to it starts on line 4. */
+#define VM_A "[vm a]\nmemory = 64M\nimage = \\efi\\a.efi\n"
+#define VM_B "[vm b]\nmemory = 2M\nimage = \\efi\\b.efi\n"
+
+static struct config cfg;        /* large: kept off the stack */
+static struct config_error err;
+static char text[4096];
+
+/* ---- helpers --------------------------------------------------------- */
+
+#define PARSE_OK(t)           parse_ok_at(__FILE__, __LINE__, (t))
+#define EXPECT_ERROR(t, l, m) expect_error_at(__FILE__, __LINE__, (t), (l), (m))
+
+static void parse_ok_at(const char *file, int at, const char *t)
+{
+	memset(&err, 0, sizeof err);
+	memset(&cfg, 0xa5, sizeof cfg);
+	if (!config_parse(t, strlen(t), &cfg, &err))
+		fail_msg("%s:%d: unexpected error on line %u: %s", file, at,
+		         err.line, err.msg);
+}
+
+static void expect_error_at(const char *file, int at, const char *t,
+                            unsigned line, const char *msg)
+{
+	memset(&err, 0, sizeof err);
+	if (config_parse(t, strlen(t), &cfg, &err))
+		fail_msg("%s:%d: parsed fine, expected line %u: %s", file, at,
+		         line, msg);
+	if (err.line != line || strcmp(err.msg, msg) != 0)
+		fail_msg("%s:%d: expected line %u: %s\n       got line %u: %s",
+		         file, at, line, msg, err.line, err.msg);
+}
+
+/* "time_slice = VALUE" on line 1. */
+static const char *slice(const char *value)
+{
+	snprintf(text, sizeof text, "time_slice = %s\n", value);
+	return text;
+}
+
+#define EXPECT_SLICE(value, us) expect_slice_at(__FILE__, __LINE__, (value), (us))
+
+static void expect_slice_at(const char *file, int at, const char *value,
+                            uint32_t us)
+{
+	parse_ok_at(file, at, slice(value));
+	if (cfg.time_slice_us != us)
+		fail_msg("%s:%d: time_slice = %s gave %u us, expected %u", file,
+		         at, value, cfg.time_slice_us, us);
+}
+
+/* VM_A with one more line (line 4). */
+static const char *vm_a_with(const char *line)
+{
+	snprintf(text, sizeof text, VM_A "%s\n", line);
+	return text;
+}
+
+/* ---- time_slice ------------------------------------------------------ */
+
+static void test_time_slice_default(void **state)
+{
+	(void)state;
+	memset(&cfg, 0xff, sizeof cfg);
+	config_defaults(&cfg);
+	assert_int_equal(cfg.time_slice_us, 10000);
+	PARSE_OK("");
+	assert_int_equal(cfg.time_slice_us, 10000);
+	PARSE_OK(VM_A);
+	assert_int_equal(cfg.time_slice_us, 10000);
+	PARSE_OK("log_level = debug\n" VM_A);
+	assert_int_equal(cfg.time_slice_us, 10000);
+}
+
+static void test_time_slice_values(void **state)
+{
+	(void)state;
+	EXPECT_SLICE("10ms", 10000);
+	EXPECT_SLICE("250us", 250);
+	EXPECT_SLICE("1ms", 1000);
+	EXPECT_SLICE("20ms", 20000);
+	EXPECT_SLICE("999us", 999);
+	EXPECT_SLICE("1500us", 1500);
+	EXPECT_SLICE("\"10ms\"", 10000);              /* quoted */
+	EXPECT_SLICE("0010ms", 10000);                /* leading zeros */
+}
+
+static void test_time_slice_limits(void **state)
+{
+	(void)state;
+	EXPECT_SLICE("100us", 100);                   /* lowest */
+	EXPECT_SLICE("1000ms", 1000000);              /* highest */
+	EXPECT_SLICE("1000000us", 1000000);           /* highest, in us */
+	EXPECT_SLICE("101us", 101);
+	EXPECT_SLICE("999ms", 999000);
+}
+
+static void test_time_slice_blanks_before_unit(void **state)
+{
+	(void)state;
+	EXPECT_SLICE("5 ms", 5000);
+	EXPECT_SLICE(" 5 ms", 5000);
+	EXPECT_SLICE("5\tms", 5000);
+	EXPECT_SLICE("300   us", 300);
+	EXPECT_SLICE("\"5 ms\"", 5000);
+	PARSE_OK("time_slice= 5 ms  # comment\n");
+	assert_int_equal(cfg.time_slice_us, 5000);
+	PARSE_OK("\t time_slice \t=\t 7ms\t\n");
+	assert_int_equal(cfg.time_slice_us, 7000);
+}
+
+static void test_time_slice_with_other_keys_and_vms(void **state)
+{
+	(void)state;
+	PARSE_OK("# scheduler\n"
+	         "log_level = info\n"
+	         "time_slice = 2ms\n"
+	         "on_exit = halt\n"
+	         VM_A VM_B);
+	assert_int_equal(cfg.time_slice_us, 2000);
+	assert_int_equal(cfg.on_exit, ON_EXIT_HALT);
+	assert_int_equal(cfg.nvms, 2);
+}
+
+static void test_time_slice_out_of_range(void **state)
+{
+	(void)state;
+	EXPECT_ERROR(slice("99us"), 1, "time_slice must be 100us..1000ms");
+	EXPECT_ERROR(slice("1001ms"), 1, "time_slice must be 100us..1000ms");
+	EXPECT_ERROR(slice("0us"), 1, "time_slice must be 100us..1000ms");
+	EXPECT_ERROR(slice("0ms"), 1, "time_slice must be 100us..1000ms");
+	EXPECT_ERROR(slice("1000001us"), 1, "time_slice must be 100us..1000ms");
+	EXPECT_ERROR(slice("1000000ms"), 1, "time_slice must be 100us..1000ms");
+	EXPECT_ERROR(slice("4294968ms"), 1,      /* * 1000 > 2^32 */
+	             "time_slice must be 100us..1000ms");
+	EXPECT_ERROR(slice("18446744073709552ms"), 1,   /* * 1000 > 2^64 */
+	             "time_slice must be 100us..1000ms");
+	EXPECT_ERROR("\n\n# three\ntime_slice = 1s0ms\n", 4,
+	             "malformed number '1s0' for 'time_slice'");
+	EXPECT_ERROR("log_level = warn\n\ntime_slice = 50us\n", 3,
+	             "time_slice must be 100us..1000ms");
+}
+
+/*
+ * A number too large for 64 bits is well formed, just out of range: the
+ * other numeric keys say so ("serial port must be 1..0xfff8", "cpu must be
+ * 0..255", "number too large for 'memory'"), not "malformed".
+ */
+static void test_time_slice_huge_number_is_out_of_range(void **state)
+{
+	(void)state;
+	EXPECT_ERROR(slice("99999999999999999999ms"), 1,
+	             "time_slice must be 100us..1000ms");
+}
+
+static void test_time_slice_needs_unit(void **state)
+{
+	static const char msg[] =
+		"time_slice needs a unit: 'ms' or 'us' (e.g. 10ms)";
+
+	(void)state;
+	EXPECT_ERROR(slice("10"), 1, msg);
+	EXPECT_ERROR(slice("10000"), 1, msg);
+	EXPECT_ERROR(slice("10s"), 1, msg);
+	EXPECT_ERROR(slice("10 sec"), 1, msg);
+	EXPECT_ERROR(slice("10MS"), 1, msg);       /* units are lower case */
+	EXPECT_ERROR(slice("10Us"), 1, msg);
+	EXPECT_ERROR(slice("10ns"), 1, msg);
+	EXPECT_ERROR(slice("ms"), 1, msg);         /* a unit alone */
+	EXPECT_ERROR(slice("us"), 1, msg);
+	EXPECT_ERROR(slice("x"), 1, msg);
+	EXPECT_ERROR("\ntime_slice = 5\n", 2, msg);
+}
+
+static void test_time_slice_malformed_number(void **state)
+{
+	(void)state;
+	EXPECT_ERROR(slice("xms"), 1, "malformed number 'x' for 'time_slice'");
+	EXPECT_ERROR(slice("-5ms"), 1,
+	             "malformed number '-5' for 'time_slice'");
+	EXPECT_ERROR(slice("1.5ms"), 1,
+	             "malformed number '1.5' for 'time_slice'");
+	EXPECT_ERROR(slice("+100us"), 1,
+	             "malformed number '+100' for 'time_slice'");
+	EXPECT_ERROR(slice("1 0ms"), 1,
+	             "malformed number '1 0' for 'time_slice'");
+	EXPECT_ERROR(slice(" ms"), 1,           /* trimmed to "ms" */
+	             "time_slice needs a unit: 'ms' or 'us' (e.g. 10ms)");
+	EXPECT_ERROR(slice("\" ms\""), 1,       /* quoted: a blank and ms */
+	             "malformed number '' for 'time_slice'");
+	EXPECT_ERROR(slice("tenms"), 1,
+	             "malformed number 'ten' for 'time_slice'");
+}
+
+static void test_time_slice_scope_and_duplicates(void **state)
+{
+	(void)state;
+	EXPECT_ERROR(vm_a_with("time_slice = 10ms"), 4,
+	             "global key 'time_slice' must come before the first "
+	             "[vm] section");
+	EXPECT_ERROR(VM_A VM_B "time_slice = 10ms\n", 7,
+	             "global key 'time_slice' must come before the first "
+	             "[vm] section");
+	EXPECT_ERROR("time_slice = 10ms\n# again\ntime_slice = 20ms\n", 3,
+	             "duplicate key 'time_slice' (first set on line 1)");
+	EXPECT_ERROR("time_slice =\n", 1, "missing value for 'time_slice'");
+	EXPECT_ERROR("time_slce = 10ms\n", 1,
+	             "unknown key 'time_slce' (did you mean 'time_slice'?)");
+	EXPECT_ERROR("timeslice = 10ms\n", 1,
+	             "unknown key 'timeslice' (did you mean 'time_slice'?)");
+}
+
+/* ---- testdev --------------------------------------------------------- */
+
+static void test_testdev_default(void **state)
+{
+	(void)state;
+	PARSE_OK(VM_A VM_B);
+	assert_false(cfg.vm[0].testdev);
+	assert_int_equal(cfg.vm[0].testdev_line, 0);
+	assert_false(cfg.vm[1].testdev);
+	assert_int_equal(cfg.vm[1].testdev_line, 0);
+}
+
+static void test_testdev_on_off(void **state)
+{
+	(void)state;
+	PARSE_OK(vm_a_with("testdev = on"));
+	assert_true(cfg.vm[0].testdev);
+	assert_int_equal(cfg.vm[0].testdev_line, 4);
+	PARSE_OK(vm_a_with("testdev = off"));
+	assert_false(cfg.vm[0].testdev);
+	assert_int_equal(cfg.vm[0].testdev_line, 4);
+	PARSE_OK(vm_a_with("testdev = \"on\""));
+	assert_true(cfg.vm[0].testdev);
+	PARSE_OK(vm_a_with("\ttestdev=off   # not needed"));
+	assert_false(cfg.vm[0].testdev);
+	assert_int_equal(cfg.vm[0].testdev_line, 4);
+	/* before the other keys of the section */
+	PARSE_OK("\n[vm t]\ntestdev = on\nmemory = 2M\nimage = /t.elf\n");
+	assert_true(cfg.vm[0].testdev);
+	assert_int_equal(cfg.vm[0].testdev_line, 3);
+}
+
+static void test_testdev_per_vm(void **state)
+{
+	(void)state;
+	/* VM a: lines 1-4; VM b: lines 5-7; VM c: lines 8-11 */
+	PARSE_OK(VM_A "testdev = on\n"
+	         VM_B
+	         "[vm c]\ntestdev = off\nmemory = 4M\nimage = /c.elf\n");
+	assert_int_equal(cfg.nvms, 3);
+	assert_true(cfg.vm[0].testdev);
+	assert_int_equal(cfg.vm[0].testdev_line, 4);
+	assert_false(cfg.vm[1].testdev);
+	assert_int_equal(cfg.vm[1].testdev_line, 0);
+	assert_false(cfg.vm[2].testdev);
+	assert_int_equal(cfg.vm[2].testdev_line, 9);
+	/* the same key in two sections is no duplicate */
+	PARSE_OK(VM_A "testdev = on\n" VM_B "testdev = on\n");
+	assert_true(cfg.vm[0].testdev);
+	assert_true(cfg.vm[1].testdev);
+	assert_int_equal(cfg.vm[1].testdev_line, 8);
+}
+
+static void test_testdev_bad_value(void **state)
+{
+	(void)state;
+	EXPECT_ERROR(vm_a_with("testdev = yes"), 4,
+	             "invalid value 'yes' for 'testdev' (expected off or on)");
+	EXPECT_ERROR(vm_a_with("testdev = ON"), 4,
+	             "invalid value 'ON' for 'testdev' (expected off or on)");
+	EXPECT_ERROR(vm_a_with("testdev = 1"), 4,
+	             "invalid value '1' for 'testdev' (expected off or on)");
+	EXPECT_ERROR(vm_a_with("testdev = true"), 4,
+	             "invalid value 'true' for 'testdev' (expected off or on)");
+	EXPECT_ERROR(vm_a_with("testdev = on off"), 4,
+	             "invalid value 'on off' for 'testdev' (expected off or on)");
+	EXPECT_ERROR(vm_a_with("testdev = \"\""), 4,
+	             "invalid value '' for 'testdev' (expected off or on)");
+	EXPECT_ERROR(vm_a_with("testdev ="), 4, "missing value for 'testdev'");
+}
+
+static void test_testdev_scope_and_duplicates(void **state)
+{
+	(void)state;
+	EXPECT_ERROR("testdev = on\n", 1,
+	             "key 'testdev' belongs in a [vm NAME] section");
+	EXPECT_ERROR("log_level = info\ntestdev = off\n" VM_A, 2,
+	             "key 'testdev' belongs in a [vm NAME] section");
+	EXPECT_ERROR(VM_A "testdev = on\n# x\ntestdev = on\n", 6,
+	             "duplicate key 'testdev' (first set on line 4)");
+	EXPECT_ERROR(VM_A "testdev = off\ntestdev = on\n", 5,
+	             "duplicate key 'testdev' (first set on line 4)");
+	EXPECT_ERROR(VM_A "testdev = on\n" VM_B "testdev = off\ntestdev = off\n",
+	             9, "duplicate key 'testdev' (first set on line 8)");
+	EXPECT_ERROR(vm_a_with("testdv = on"), 4,
+	             "unknown key 'testdv' (did you mean 'testdev'?)");
+}
+
+#define T(f) cmocka_unit_test(f)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_time_slice_default),
+		T(test_time_slice_values),
+		T(test_time_slice_limits),
+		T(test_time_slice_blanks_before_unit),
+		T(test_time_slice_with_other_keys_and_vms),
+		T(test_time_slice_out_of_range),
+		T(test_time_slice_huge_number_is_out_of_range),
+		T(test_time_slice_needs_unit),
+		T(test_time_slice_malformed_number),
+		T(test_time_slice_scope_and_duplicates),
+		T(test_testdev_default),
+		T(test_testdev_on_off),
+		T(test_testdev_per_vm),
+		T(test_testdev_bad_value),
+		T(test_testdev_scope_and_duplicates),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,449 @@
+/*
+ * tests/unit/test_io.c — unit tests of vmx/io.c: a VM's port table.
+ * Registration (overlaps, empty ranges, ranges past port 0xFFFF, the
+ * IO_MAX limit), dispatch to the right handler with the right arguments,
+ * a refusing handler stopping the VM, and unknown ports: all-ones reads
+ * of 1, 2 and 4 bytes, reported once per port, counted.
+ */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "vmx/io.h"
+
+struct vm;                            /* opaque: only passed through */
+
+static int vm_dummy;
+#define VM ((struct vm *)&vm_dummy)
+
+static struct io_table io;            /* 8 KiB bitmap: kept off the stack */
+static struct io_table before;
+
+/* ---- handlers that record their calls -------------------------------- */
+
+#define CALLS_MAX 16
+
+struct call {
+	struct vm *vm;
+	void *arg;
+	uint16_t port;
+	unsigned size;
+	bool in;
+	uint32_t value;                /* what *value held on entry */
+};
+
+static struct call calls[CALLS_MAX];
+static unsigned ncalls;
+
+/* Per-handler behaviour, selected by the handler argument. */
+struct dev {
+	const char *name;
+	uint32_t in_value;             /* what an IN returns */
+	bool refuse;                   /* return false */
+};
+
+static struct dev dev_a = { "a", 0x11223344u, false };
+static struct dev dev_b = { "b", 0xa5a5a5a5u, false };
+static struct dev dev_bad = { "bad", 0, true };
+
+static bool rec_fn(struct vm *vm, void *arg, uint16_t port, unsigned size,
+                   bool in, uint32_t *value)
+{
+	struct dev *d = arg;
+
+	if (ncalls >= CALLS_MAX)
+		fail_msg("too many handler calls");
+	calls[ncalls++] = (struct call){ vm, arg, port, size, in, *value };
+	if (in)
+		*value = d->in_value;
+	return !d->refuse;
+}
+
+static bool never_fn(struct vm *vm, void *arg, uint16_t port, unsigned size,
+                     bool in, uint32_t *value)
+{
+	(void)vm; (void)arg; (void)size; (void)in; (void)value;
+	fail_msg("handler of an unrelated range called for port %#x", port);
+	return false;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	memset(&io, 0x5a, sizeof io);        /* init must clear everything */
+	io_table_init(&io);
+	memset(calls, 0, sizeof calls);
+	ncalls = 0;
+	return 0;
+}
+
+/* ---- helpers --------------------------------------------------------- */
+
+#define REG_OK(p, c)   reg_expect_at(__FILE__, __LINE__, (p), (c), true)
+#define REG_FAIL(p, c) reg_expect_at(__FILE__, __LINE__, (p), (c), false)
+
+/* io_register of a never-called handler; a refusal changes nothing. */
+static void reg_expect_at(const char *file, int line, unsigned port,
+                          unsigned count, bool ok)
+{
+	memcpy(&before, &io, sizeof io);
+	if (io_register(&io, (uint16_t)port, (uint16_t)count, never_fn,
+	                NULL) != ok)
+		fail_msg("%s:%d: io_register(%#x, %#x) %s, expected %s", file,
+		         line, port, count, ok ? "refused" : "accepted",
+		         ok ? "accepted" : "refused");
+	if (!ok && memcmp(&before, &io, sizeof io) != 0)
+		fail_msg("%s:%d: refused io_register changed the table", file,
+		         line);
+}
+
+#define EXPECT_CALL(i, port, size, in, value, arg) \
+	expect_call_at(__FILE__, __LINE__, (i), (port), (size), (in), (value), \
+	               (arg))
+
+static void expect_call_at(const char *file, int line, unsigned i,
+                           unsigned port, unsigned size, bool in,
+                           uint32_t value, const struct dev *arg)
+{
+	const struct call *c = &calls[i];
+
+	if (i >= ncalls)
+		fail_msg("%s:%d: call %u not made (%u calls)", file, line, i,
+		         ncalls);
+	if (c->vm != VM || c->arg != arg || c->port != port ||
+	    c->size != size || c->in != in || c->value != value)
+		fail_msg("%s:%d: call %u: vm %p arg %s port %#x size %u %s "
+		         "value %#x; expected vm %p arg %s port %#x size %u %s "
+		         "value %#x", file, line, i, (void *)c->vm,
+		         c->arg ? ((const struct dev *)c->arg)->name : "NULL",
+		         c->port, c->size, c->in ? "in" : "out", c->value,
+		         (void *)VM, arg->name, port, size, in ? "in" : "out",
+		         value);
+}
+
+static enum io_result in_(unsigned port, unsigned size, uint32_t *v)
+{
+	return io_dispatch(&io, VM, (uint16_t)port, size, true, v);
+}
+
+static enum io_result out_(unsigned port, unsigned size, uint32_t v)
+{
+	return io_dispatch(&io, VM, (uint16_t)port, size, false, &v);
+}
+
+/* ---- registration ---------------------------------------------------- */
+
+static void test_init(void **state)
+{
+	unsigned i;
+
+	(void)state;
+	assert_int_equal(io.n, 0);
+	assert_int_equal(io.unknown_reads, 0);
+	assert_int_equal(io.unknown_writes, 0);
+	for (i = 0; i < sizeof io.logged; i++)
+		if (io.logged[i])
+			fail_msg("logged[%u] = %#x after init", i, io.logged[i]);
+}
+
+static void test_register_overlaps_refused(void **state)
+{
+	(void)state;
+	REG_OK(0x3f8, 8);                   /* [0x3f8, 0x400) */
+	REG_OK(0x60, 1);
+	REG_FAIL(0x3f8, 8);                 /* identical */
+	REG_FAIL(0x3f0, 9);                 /* over the start by one port */
+	REG_FAIL(0x3ff, 1);                 /* the last port */
+	REG_FAIL(0x3ff, 4);                 /* over the end */
+	REG_FAIL(0x3f0, 0x20);              /* containing it */
+	REG_FAIL(0x3fa, 2);                 /* inside it */
+	REG_FAIL(0x3f8, 1);                 /* same start, shorter */
+	REG_FAIL(0x60, 1);                  /* a one-port range */
+	REG_FAIL(0x5f, 2);
+	REG_FAIL(0x0, 0xffff);              /* everything */
+	assert_int_equal(io.n, 2);
+}
+
+static void test_register_touching_allowed(void **state)
+{
+	(void)state;
+	REG_OK(0x3f8, 8);
+	REG_OK(0x400, 1);                   /* right after */
+	REG_OK(0x3f0, 8);                   /* right before */
+	REG_OK(0x3e8, 8);
+	assert_int_equal(io.n, 4);
+	assert_int_equal(io.r[2].port, 0x3f0);
+	assert_int_equal(io.r[2].count, 8);
+}
+
+static void test_register_bad_ranges(void **state)
+{
+	(void)state;
+	REG_FAIL(0x80, 0);                  /* empty */
+	REG_FAIL(0, 0);
+	REG_FAIL(0xffff, 2);                /* one past port 0xffff */
+	REG_FAIL(0xfff0, 0x11);
+	REG_FAIL(0x8000, 0x8001);
+	REG_FAIL(0x0002, 0xffff);           /* ends at 0x10001 */
+	REG_OK(0x0001, 0xffff);             /* ends at 0x10000: fine */
+	io_table_init(&io);
+	REG_FAIL(0xffff, 0xffff);
+	assert_int_equal(io.n, 0);
+	REG_OK(0xfff0, 0x10);               /* ends exactly at 0x10000 */
+	REG_OK(0x0, 0x10);                  /* starts at port 0 */
+	REG_OK(0x8000, 0x7ff0);             /* fills up to 0xfff0 */
+	REG_FAIL(0xffff, 1);                /* taken by the first */
+	assert_int_equal(io.n, 3);
+}
+
+static void test_register_whole_space(void **state)
+{
+	uint32_t v = 0;
+
+	(void)state;
+	/* count is 16-bit: 0xffff ports from 0 and the last port alone */
+	REG_OK(0x0, 0xffff);
+	REG_FAIL(0xfffe, 1);
+	assert_true(io_register(&io, 0xffff, 1, rec_fn, &dev_a));
+	assert_int_equal(in_(0xffff, 1, &v), IO_HANDLED);
+	EXPECT_CALL(0, 0xffff, 1, true, 0, &dev_a);
+}
+
+static void test_register_max(void **state)
+{
+	unsigned i;
+
+	(void)state;
+	for (i = 0; i < IO_MAX; i++)
+		REG_OK(0x100 + i * 0x10, 4);
+	assert_int_equal(io.n, IO_MAX);
+	REG_FAIL(0x1000, 1);                /* would fit anywhere but the table */
+	REG_FAIL(0x0, 1);
+	assert_int_equal(io.n, IO_MAX);
+}
+
+/* ---- dispatch to handlers -------------------------------------------- */
+
+static void test_dispatch_to_handlers(void **state)
+{
+	uint32_t v;
+
+	(void)state;
+	assert_true(io_register(&io, 0x3f8, 8, rec_fn, &dev_a));
+	assert_true(io_register(&io, 0xcf8, 8, rec_fn, &dev_b));
+	assert_true(io_register(&io, 0x3f0, 8, never_fn, NULL));
+
+	v = 0x12345678;                                /* first port, IN */
+	assert_int_equal(in_(0x3f8, 1, &v), IO_HANDLED);
+	assert_int_equal(v, 0x11223344u);
+	EXPECT_CALL(0, 0x3f8, 1, true, 0x12345678, &dev_a);
+
+	assert_int_equal(out_(0x3ff, 1, 0x41), IO_HANDLED);   /* last port */
+	EXPECT_CALL(1, 0x3ff, 1, false, 0x41, &dev_a);
+
+	v = 0;
+	assert_int_equal(in_(0xcfc, 4, &v), IO_HANDLED);
+	assert_int_equal(v, 0xa5a5a5a5u);
+	EXPECT_CALL(2, 0xcfc, 4, true, 0, &dev_b);
+
+	assert_int_equal(out_(0xcf8, 4, 0x80001234u), IO_HANDLED);
+	EXPECT_CALL(3, 0xcf8, 4, false, 0x80001234u, &dev_b);
+
+	assert_int_equal(out_(0xcfe, 2, 0xbeef), IO_HANDLED);
+	EXPECT_CALL(4, 0xcfe, 2, false, 0xbeef, &dev_b);
+
+	assert_int_equal(ncalls, 5);
+	/* handled accesses are not unknown ones */
+	assert_int_equal(io.unknown_reads, 0);
+	assert_int_equal(io.unknown_writes, 0);
+	assert_int_equal(io.logged[0x3f8 / 8], 0);
+	assert_int_equal(io.logged[0xcf8 / 8], 0);
+}
+
+static void test_dispatch_out_leaves_value(void **state)
+{
+	uint32_t v = 0xcafef00d;
+
+	(void)state;
+	assert_true(io_register(&io, 0x80, 1, rec_fn, &dev_a));
+	assert_int_equal(io_dispatch(&io, VM, 0x80, 1, false, &v), IO_HANDLED);
+	assert_int_equal(v, 0xcafef00d);               /* OUT: not written */
+	EXPECT_CALL(0, 0x80, 1, false, 0xcafef00d, &dev_a);
+}
+
+static void test_dispatch_null_vm_passed_through(void **state)
+{
+	uint32_t v = 7;
+
+	(void)state;
+	assert_true(io_register(&io, 0x70, 2, rec_fn, &dev_a));
+	assert_int_equal(io_dispatch(&io, NULL, 0x71, 1, false, &v),
+	                 IO_HANDLED);
+	assert_int_equal(ncalls, 1);
+	assert_null(calls[0].vm);
+	assert_int_equal(calls[0].port, 0x71);
+}
+
+static void test_handler_refusal_stops(void **state)
+{
+	uint32_t v = 0;
+
+	(void)state;
+	assert_true(io_register(&io, 0xf4, 1, rec_fn, &dev_bad));
+	assert_true(io_register(&io, 0xf5, 1, rec_fn, &dev_a));
+	assert_int_equal(out_(0xf4, 1, 3), IO_STOP);
+	EXPECT_CALL(0, 0xf4, 1, false, 3, &dev_bad);
+	assert_int_equal(in_(0xf4, 2, &v), IO_STOP);
+	EXPECT_CALL(1, 0xf4, 2, true, 0, &dev_bad);
+	assert_int_equal(out_(0xf5, 1, 3), IO_HANDLED);    /* neighbour fine */
+	EXPECT_CALL(2, 0xf5, 1, false, 3, &dev_a);
+	assert_int_equal(io.unknown_reads, 0);
+	assert_int_equal(io.unknown_writes, 0);
+}
+
+/* ---- unknown ports --------------------------------------------------- */
+
+static void test_unknown_read_all_ones(void **state)
+{
+	uint32_t v;
+
+	(void)state;
+	v = 0x12345678;
+	in_(0x80, 1, &v);
+	assert_int_equal(v, 0xffu);
+	v = 0x12345678;
+	in_(0x80, 2, &v);
+	assert_int_equal(v, 0xffffu);
+	v = 0x12345678;
+	in_(0x80, 4, &v);
+	assert_int_equal(v, 0xffffffffu);
+	v = 0;
+	in_(0xffff, 1, &v);
+	assert_int_equal(v, 0xffu);
+	v = 0;
+	in_(0, 4, &v);
+	assert_int_equal(v, 0xffffffffu);
+	assert_int_equal(io.unknown_reads, 5);
+	assert_int_equal(io.unknown_writes, 0);
+}
+
+static void test_unknown_reported_once_per_port(void **state)
+{
+	uint32_t v = 0;
+
+	(void)state;
+	assert_int_equal(in_(0x80, 1, &v), IO_UNKNOWN_FIRST);
+	assert_int_equal(in_(0x80, 1, &v), IO_UNKNOWN);
+	assert_int_equal(in_(0x80, 4, &v), IO_UNKNOWN);     /* any size */
+	assert_int_equal(out_(0x80, 1, 0), IO_UNKNOWN);     /* either way */
+	/* neighbours in the same bitmap byte are independent */
+	assert_int_equal(in_(0x81, 1, &v), IO_UNKNOWN_FIRST);
+	assert_int_equal(in_(0x87, 2, &v), IO_UNKNOWN_FIRST);
+	assert_int_equal(out_(0x86, 1, 0), IO_UNKNOWN_FIRST);
+	assert_int_equal(in_(0x86, 1, &v), IO_UNKNOWN);
+	assert_int_equal(in_(0x7f, 1, &v), IO_UNKNOWN_FIRST);
+	assert_int_equal(in_(0x88, 1, &v), IO_UNKNOWN_FIRST);
+	/* the two ends of the port space */
+	assert_int_equal(in_(0, 1, &v), IO_UNKNOWN_FIRST);
+	assert_int_equal(in_(0, 1, &v), IO_UNKNOWN);
+	assert_int_equal(out_(0xffff, 1, 0), IO_UNKNOWN_FIRST);
+	assert_int_equal(in_(0xffff, 4, &v), IO_UNKNOWN);
+	assert_int_equal(in_(0xfffe, 1, &v), IO_UNKNOWN_FIRST);
+	assert_int_equal(in_(1, 1, &v), IO_UNKNOWN_FIRST);
+	/* and the first ones are still known */
+	assert_int_equal(in_(0x81, 1, &v), IO_UNKNOWN);
+	assert_int_equal(out_(0x87, 1, 0), IO_UNKNOWN);
+	assert_int_equal(in_(0x7f, 1, &v), IO_UNKNOWN);
+	assert_int_equal(in_(0x88, 1, &v), IO_UNKNOWN);
+}
+
+static void test_unknown_first_out_then_in(void **state)
+{
+	uint32_t v = 0;
+
+	(void)state;
+	assert_int_equal(out_(0x4d0, 1, 0x55), IO_UNKNOWN_FIRST);
+	assert_int_equal(out_(0x4d0, 1, 0x55), IO_UNKNOWN);
+	assert_int_equal(in_(0x4d0, 1, &v), IO_UNKNOWN);
+	assert_int_equal(v, 0xff);
+}
+
+static void test_every_port_reported_once(void **state)
+{
+	unsigned port;
+	uint32_t v;
+
+	(void)state;
+	for (port = 0; port <= 0xffff; port++) {
+		v = 0;
+		if (in_(port, 1, &v) != IO_UNKNOWN_FIRST)
+			fail_msg("port %#x: first read not IO_UNKNOWN_FIRST", port);
+	}
+	for (port = 0; port <= 0xffff; port += 0x101)
+		assert_int_equal(out_(port, 2, 0), IO_UNKNOWN);
+	assert_int_equal(io.unknown_reads, 0x10000);
+	assert_int_equal(io.unknown_writes, 0x100);
+}
+
+static void test_unknown_out_dropped_and_counted(void **state)
+{
+	uint32_t v = 0x1234;
+
+	(void)state;
+	assert_int_equal(io_dispatch(&io, VM, 0x61, 2, false, &v),
+	                 IO_UNKNOWN_FIRST);
+	assert_int_equal(v, 0x1234);                  /* not written */
+	assert_int_equal(io.unknown_writes, 1);
+	assert_int_equal(io.unknown_reads, 0);
+	out_(0x61, 1, 0);
+	out_(0x62, 4, 0);
+	in_(0x61, 1, &v);
+	assert_int_equal(io.unknown_writes, 3);
+	assert_int_equal(io.unknown_reads, 1);
+}
+
+static void test_unknown_next_to_registered(void **state)
+{
+	uint32_t v = 0;
+
+	(void)state;
+	assert_true(io_register(&io, 0x3f8, 8, rec_fn, &dev_a));
+	assert_int_equal(in_(0x3f7, 1, &v), IO_UNKNOWN_FIRST);
+	assert_int_equal(v, 0xff);
+	assert_int_equal(in_(0x400, 2, &v), IO_UNKNOWN_FIRST);
+	assert_int_equal(v, 0xffff);
+	assert_int_equal(ncalls, 0);
+	assert_int_equal(in_(0x3f8, 1, &v), IO_HANDLED);
+	assert_int_equal(ncalls, 1);
+	assert_int_equal(io.unknown_reads, 2);
+}
+
+#define T(f) cmocka_unit_test_setup(f, setup)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_init),
+		T(test_register_overlaps_refused),
+		T(test_register_touching_allowed),
+		T(test_register_bad_ranges),
+		T(test_register_whole_space),
+		T(test_register_max),
+		T(test_dispatch_to_handlers),
+		T(test_dispatch_out_leaves_value),
+		T(test_dispatch_null_vm_passed_through),
+		T(test_handler_refusal_stops),
+		T(test_unknown_read_all_ones),
+		T(test_unknown_reported_once_per_port),
+		T(test_unknown_first_out_then_in),
+		T(test_every_port_reported_once),
+		T(test_unknown_out_dropped_and_counted),
+		T(test_unknown_next_to_registered),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
