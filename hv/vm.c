@@ -227,6 +227,9 @@ static struct vm *vm_create(const struct boot_info *bi, unsigned id)
 	vm->cfg = &bi->config.vm[id];
 	vm->name = vm->cfg->name;
 	vm->state = VM_RUNNABLE;
+	if (vm->cfg->cpu != 0)
+		log_warn("vm '%s': cpu %u requested; VMs run on CPU 0 until"
+		         " pinning to other CPUs lands", vm->name, vm->cfg->cpu);
 	trap_table_init(&vm->traps);
 	io_table_init(&vm->io);
 	vuart_init(&vm->uart, vm_console_line, vm);
