@@ -6,21 +6,9 @@
  */
 #include "guest.h"
 
-static unsigned arg(const char *cmdline, const char *key, unsigned def)
-{
-	const char *p = cmdline_has(cmdline, key);
-	unsigned v = 0;
-
-	if (!p || p[strlen(key)] != '=')
-		return def;
-	for (p += strlen(key) + 1; *p >= '0' && *p <= '9'; p++)
-		v = v * 10 + (unsigned)(*p - '0');
-	return v;
-}
-
 int guest_main(const char *cmdline)
 {
-	unsigned ticks = arg(cmdline, "ticks", 5), spin = arg(cmdline, "spin", 2000000);
+	unsigned ticks = cmdline_uint(cmdline, "ticks", 5), spin = cmdline_uint(cmdline, "spin", 2000000);
 	unsigned i;
 	volatile unsigned sink = 0;
 

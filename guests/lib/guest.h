@@ -58,6 +58,17 @@ static inline uint8_t testdev_pattern(uint32_t x)
 	return (uint8_t)(0xa5u ^ (x & 0xff) ^ ((x >> 8) & 0xff));
 }
 
+/* The device's bytes at [off, off + size) as a little-endian value. */
+static inline uint64_t testdev_pattern_value(unsigned off, unsigned size)
+{
+	uint64_t v = 0;
+	unsigned i;
+
+	for (i = 0; i < size; i++)
+		v |= (uint64_t)testdev_pattern(off + i) << (8 * i);
+	return v;
+}
+
 /* Entry points the guest program defines. */
 int guest_main(const char *cmdline);
 extern const char *guest_name;
@@ -89,6 +100,8 @@ int strncmp(const char *a, const char *b, size_t n);
 void *memset(void *d, int c, size_t n);
 void *memcpy(void *d, const void *s, size_t n);
 const char *cmdline_has(const char *cmdline, const char *word);
+/* The decimal value of "key=N" in the command line, or def. */
+unsigned cmdline_uint(const char *cmdline, const char *key, unsigned def);
 uint32_t crc32(const void *buf, size_t len);
 
 static inline void outb(uint16_t port, uint8_t v)

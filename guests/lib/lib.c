@@ -81,6 +81,18 @@ const char *cmdline_has(const char *cmdline, const char *word)
 	return NULL;
 }
 
+unsigned cmdline_uint(const char *cmdline, const char *key, unsigned def)
+{
+	const char *p = cmdline_has(cmdline, key);
+	unsigned v = 0;
+
+	if (!p || p[strlen(key)] != '=')
+		return def;
+	for (p += strlen(key) + 1; *p >= '0' && *p <= '9'; p++)
+		v = v * 10 + (unsigned)(*p - '0');
+	return v;
+}
+
 uint32_t crc32(const void *buf, size_t len)
 {
 	const uint8_t *p = buf;

@@ -10,28 +10,6 @@
 
 #define DEV 0xe0000000u
 
-static unsigned arg(const char *cmdline, const char *key)
-{
-	const char *p = cmdline_has(cmdline, key);
-	unsigned v = 0;
-
-	if (!p)
-		return 0;
-	for (p += strlen(key) + 1; *p >= '0' && *p <= '9'; p++)
-		v = v * 10 + (unsigned)(*p - '0');
-	return v;
-}
-
-static uint64_t pat(unsigned off, unsigned size)
-{
-	uint64_t v = 0;
-	unsigned i;
-
-	for (i = 0; i < size; i++)
-		v |= (uint64_t)testdev_pattern(off + i) << (8 * i);
-	return v;
-}
-
 static void test_state(void)
 {
 	uint32_t cr0;
@@ -46,7 +24,7 @@ static void test_info(const char *cmdline)
 	const struct mb_info *mbi = guest_mbi;
 	const struct mb_module *mod = (const struct mb_module *)(uintptr_t)mbi->mods_addr;
 	const struct mb_mmap *mm = (const struct mb_mmap *)(uintptr_t)mbi->mmap_addr;
-	unsigned ram_mib = arg(cmdline, "ram"), mods = arg(cmdline, "mods"), i;
+	unsigned ram_mib = cmdline_uint(cmdline, "ram", 0), mods = cmdline_uint(cmdline, "mods", 0), i;
 
 	check_eq("mbi flags: mem cmdline mods mmap name", mbi->flags & 0x24d, 0x24d);
 	check_eq("mbi mem_lower", mbi->mem_lower, 640);
@@ -75,13 +53,13 @@ static void test_mmio32(void)
 	uint32_t a, c, d;
 
 	__asm__ __volatile__("movl (%%ebx), %%eax" : "=a"(a) : "b"(DEV + 0x40));
-	check_eq("32-bit: load32", a, pat(0x40, 4));
+	check_eq("32-bit: load32", a, testdev_pattern_value(0x40, 4));
 	__asm__ __volatile__("movw (%%ebx), %%ax" : "=a"(a) : "b"(DEV + 0x44), "a"(0x11223344));
-	check_eq("32-bit: load16 keeps the rest", a, 0x11220000u | (uint32_t)pat(0x44, 2));
+	check_eq("32-bit: load16 keeps the rest", a, 0x11220000u | (uint32_t)testdev_pattern_value(0x44, 2));
 	__asm__ __volatile__("movsbl 1(%%ebx), %%eax" : "=a"(a) : "b"(DEV));
-	check_eq("32-bit: movsx byte", a, 0xffffff00u | (uint32_t)pat(1, 1));
+	check_eq("32-bit: movsx byte", a, 0xffffff00u | (uint32_t)testdev_pattern_value(1, 1));
 	__asm__ __volatile__("movl 0xe0000050, %%eax" : "=a"(a));
-	check_eq("32-bit: moffs load (a1)", a, pat(0x50, 4));
+	check_eq("32-bit: moffs load (a1)", a, testdev_pattern_value(0x50, 4));
 	__asm__ __volatile__("movl $0xa1b2c3d4, (%%ebx)" : : "b"(DEV + 0x900) : "memory");
 	__asm__ __volatile__("movl (%%ebx), %%eax" : "=a"(a) : "b"(DEV + 0x900));
 	check_eq("32-bit: store imm32 read back", a, 0xa1b2c3d4u);

@@ -12,17 +12,6 @@
 
 #define DEV ((uintptr_t)TESTDEV_GPA)
 
-/* The device's bytes at [off, off + size) as a little-endian value. */
-static uint64_t pat(unsigned off, unsigned size)
-{
-	uint64_t v = 0;
-	unsigned i;
-
-	for (i = 0; i < size; i++)
-		v |= (uint64_t)testdev_pattern(off + i) << (8 * i);
-	return v;
-}
-
 static uint64_t rd64(uintptr_t a)
 {
 	uint64_t v;
@@ -38,52 +27,52 @@ static void loads(void)
 	register uint64_t r12 __asm__("r12") = DEV + 0x40;
 
 	__asm__ __volatile__("movb (%%rbx), %%al" : "=a"(a) : "b"(DEV + 0x10), "a"(0));
-	check_eq("load8 (8a)", a, pat(0x10, 1));
+	check_eq("load8 (8a)", a, testdev_pattern_value(0x10, 1));
 	__asm__ __volatile__("movw 2(%%rbx), %%ax" : "=a"(a) : "b"(DEV + 0x20), "a"(0));
-	check_eq("load16 disp8 (66 8b)", a, pat(0x22, 2));
+	check_eq("load16 disp8 (66 8b)", a, testdev_pattern_value(0x22, 2));
 	__asm__ __volatile__("movl 0x10(%%rbx), %%eax" : "=a"(a) : "b"(DEV + 0x100));
-	check_eq("load32 disp8 (8b)", a, pat(0x110, 4));
+	check_eq("load32 disp8 (8b)", a, testdev_pattern_value(0x110, 4));
 	__asm__ __volatile__("movq 0x100(%%rbx), %%rax" : "=a"(a) : "b"(DEV));
-	check_eq("load64 disp32 (48 8b)", a, pat(0x100, 8));
+	check_eq("load64 disp32 (48 8b)", a, testdev_pattern_value(0x100, 8));
 	__asm__ __volatile__("movl (%%rbx), %%eax" : "=a"(a) : "b"(DEV + 0x18), "a"(~0ull));
-	check_eq("load32 zero-extends", a, pat(0x18, 4));
+	check_eq("load32 zero-extends", a, testdev_pattern_value(0x18, 4));
 	__asm__ __volatile__("movw (%%rbx), %%ax" : "=a"(a)
 	                     : "b"(DEV + 0x1a), "a"(0x1122334455667788ull));
-	check_eq("load16 keeps the rest", a, 0x1122334455660000ull | pat(0x1a, 2));
+	check_eq("load16 keeps the rest", a, 0x1122334455660000ull | testdev_pattern_value(0x1a, 2));
 	__asm__ __volatile__("movb (%%rbx), %%ah" : "=a"(a)
 	                     : "b"(DEV + 0x1c), "a"(0x1122334455667788ull));
-	check_eq("load8 into ah", a, 0x1122334455660088ull | pat(0x1c, 1) << 8);
+	check_eq("load8 into ah", a, 0x1122334455660088ull | testdev_pattern_value(0x1c, 1) << 8);
 	__asm__ __volatile__("movq (%%rbx), %%r9" : "=r"(r9) : "b"(DEV + 0x28));
-	check_eq("load64 into r9 (rex.r)", r9, pat(0x28, 8));
+	check_eq("load64 into r9 (rex.r)", r9, testdev_pattern_value(0x28, 8));
 	__asm__ __volatile__("movl (%%rbx), %%r10d" : "=r"(r10) : "b"(DEV + 0x30));
-	check_eq("load32 into r10d", r10, pat(0x30, 4));
+	check_eq("load32 into r10d", r10, testdev_pattern_value(0x30, 4));
 	__asm__ __volatile__("movl (%%r12), %%eax" : "=a"(a) : "r"(r12));
-	check_eq("load32 base r12 (rex.b, sib)", a, pat(0x40, 4));
+	check_eq("load32 base r12 (rex.b, sib)", a, testdev_pattern_value(0x40, 4));
 	__asm__ __volatile__("movl (%%rbx,%%rcx,4), %%eax" : "=a"(a) : "b"(DEV + 0x50), "c"(3));
-	check_eq("load32 sib index*4", a, pat(0x5c, 4));
+	check_eq("load32 sib index*4", a, testdev_pattern_value(0x5c, 4));
 	__asm__ __volatile__("movl (%%ebx), %%eax" : "=a"(a) : "b"(DEV + 0x60));
-	check_eq("load32 addr32 (67)", a, pat(0x60, 4));
+	check_eq("load32 addr32 (67)", a, testdev_pattern_value(0x60, 4));
 	__asm__ __volatile__("movl %%fs:(%%rbx), %%eax" : "=a"(a) : "b"(DEV + 0x64));
-	check_eq("load32 fs override (64)", a, pat(0x64, 4));
+	check_eq("load32 fs override (64)", a, testdev_pattern_value(0x64, 4));
 	__asm__ __volatile__("movzbl (%%rbx), %%eax" : "=a"(a) : "b"(DEV + 0x70), "a"(~0ull));
-	check_eq("movzx byte (0f b6)", a, pat(0x70, 1));
+	check_eq("movzx byte (0f b6)", a, testdev_pattern_value(0x70, 1));
 	__asm__ __volatile__("movzwq (%%rbx), %%rax" : "=a"(a) : "b"(DEV + 0x72), "a"(~0ull));
-	check_eq("movzx word (48 0f b7)", a, pat(0x72, 2));
+	check_eq("movzx word (48 0f b7)", a, testdev_pattern_value(0x72, 2));
 	/* Offset 0: pattern byte 0xa5, sign bit set. */
 	__asm__ __volatile__("movsbq (%%rbx), %%rax" : "=a"(a) : "b"(DEV));
-	check_eq("movsx byte (48 0f be)", a, 0xffffffffffffff00ull | pat(0, 1));
+	check_eq("movsx byte (48 0f be)", a, 0xffffffffffffff00ull | testdev_pattern_value(0, 1));
 	__asm__ __volatile__("movswl (%%rbx), %%eax" : "=a"(a) : "b"(DEV), "a"(~0ull));
-	b = pat(0, 2);
+	b = testdev_pattern_value(0, 2);
 	check_eq("movsx word (0f bf)", a, (b & 0x8000) ? (0xffff0000ull | b) : b);
 	__asm__ __volatile__("movslq (%%rbx), %%rax" : "=a"(a) : "b"(DEV + 0x80));
-	b = pat(0x80, 4);
+	b = testdev_pattern_value(0x80, 4);
 	check_eq("movsxd (48 63)", a, (b & 0x80000000ull) ? (0xffffffff00000000ull | b) : b);
 	__asm__ __volatile__("movabs 0xe0000090, %%al" : "=a"(a) : "a"(0));
-	check_eq("moffs load8 (a0)", a, pat(0x90, 1));
+	check_eq("moffs load8 (a0)", a, testdev_pattern_value(0x90, 1));
 	__asm__ __volatile__("movabs 0xe0000094, %%eax" : "=a"(a));
-	check_eq("moffs load32 (a1)", a, pat(0x94, 4));
+	check_eq("moffs load32 (a1)", a, testdev_pattern_value(0x94, 4));
 	__asm__ __volatile__("movabs 0xe0000098, %%rax" : "=a"(a));
-	check_eq("moffs load64 (48 a1)", a, pat(0x98, 8));
+	check_eq("moffs load64 (48 a1)", a, testdev_pattern_value(0x98, 8));
 }
 
 static void stores(void)
@@ -136,17 +125,17 @@ static void strings(void)
 	/* device → RAM */
 	__asm__ __volatile__("rep movsq" : "=c"(rcx), "=S"(rsi), "=D"(rdi)
 	                     : "c"(2), "S"(DEV), "D"(buf + 8) : "memory");
-	check_eq("rep movs dev->ram qword 0", *(volatile uint64_t *)(buf + 8), pat(0, 8));
-	check_eq("rep movs dev->ram qword 1", *(volatile uint64_t *)(buf + 16), pat(8, 8));
+	check_eq("rep movs dev->ram qword 0", *(volatile uint64_t *)(buf + 8), testdev_pattern_value(0, 8));
+	check_eq("rep movs dev->ram qword 1", *(volatile uint64_t *)(buf + 16), testdev_pattern_value(8, 8));
 	check_eq("rep movs dev->ram rsi", rsi, DEV + 16);
 	/* backwards: DF = 1 */
 	__asm__ __volatile__("std; rep movsl; cld" : "=c"(rcx), "=S"(rsi), "=D"(rdi)
 	                     : "c"(3), "S"(DEV + 0x208), "D"(buf + 8 + 8) : "memory");
 	/* +0x208, +0x204, +0x200 land at buf+16, +12, +8. */
 	check_eq("std rep movs dev->ram", *(volatile uint64_t *)(buf + 12),
-	         pat(0x204, 4) | pat(0x208, 4) << 32);
+	         testdev_pattern_value(0x204, 4) | testdev_pattern_value(0x208, 4) << 32);
 	check_eq("std rep movs first element", *(volatile uint32_t *)(buf + 8),
-	         pat(0x200, 4));
+	         testdev_pattern_value(0x200, 4));
 	check_eq("std rep movs rsi went down", rsi, DEV + 0x1fc);
 }
 
