@@ -57,7 +57,8 @@ PURE_C     := hv/config.c hv/palloc.c hv/paging.c hv/console.c \
               hv/exc_dump.c hv/acpi.c hv/crc32.c hv/memmap.c hv/vuart.c \
               hv/loader.c hv/loader_elf.c hv/loader_multiboot.c \
               vmx/caps.c vmx/io.c vmx/cpuid_policy.c vmx/gwalk.c \
-              vmx/decode.c vmx/emulate.c ept/trap.c ept/ept.c
+              vmx/decode.c vmx/emulate.c ept/trap.c ept/ept.c \
+              hv/vpci.c gpu/partition.c gpu/vreg.c pvinfo/pvinfo.c
 UNIT_C     := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_C:tests/unit/%.c=$(BUILD)/unit/%)
 

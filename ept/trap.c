@@ -33,6 +33,21 @@ enum trap_status trap_add(struct trap_table *tt, const struct trap *t)
 	return TRAP_OK;
 }
 
+bool trap_remove(struct trap_table *tt, uint64_t gpa)
+{
+	unsigned i;
+
+	for (i = 0; i < tt->n; i++) {
+		if (tt->t[i].gpa == gpa) {
+			memmove(&tt->t[i], &tt->t[i + 1],
+			        (tt->n - i - 1) * sizeof(tt->t[0]));
+			tt->n--;
+			return true;
+		}
+	}
+	return false;
+}
+
 struct trap *trap_find(struct trap_table *tt, uint64_t gpa)
 {
 	unsigned lo = 0, hi = tt->n;

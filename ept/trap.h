@@ -55,6 +55,8 @@ enum trap_status {
 
 void trap_table_init(struct trap_table *tt);
 enum trap_status trap_add(struct trap_table *tt, const struct trap *t);
+/* Remove the trap that starts at gpa; false if there is none. */
+bool trap_remove(struct trap_table *tt, uint64_t gpa);
 /* The trap containing gpa, or NULL. */
 struct trap *trap_find(struct trap_table *tt, uint64_t gpa);
 const char *trap_status_str(enum trap_status s);

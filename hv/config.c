@@ -383,6 +383,7 @@ enum key_id {
 	KEY_MODULE,
 	KEY_VGPU,
 	KEY_TESTDEV,
+	KEY_VGPU_DEVICE,
 	KEY_COUNT
 };
 
@@ -639,6 +640,31 @@ static bool set_vgpu(struct parser *p, struct value v)
 	return true;
 }
 
+/* Gen9 GT2 device IDs (GEN9-FACTS §1: SKL, KBL, CFL). */
+static const uint16_t gen9_device_ids[] = {
+	0x1912, 0x1916, 0x5912, 0x5916, 0x3e92, 0x3e9b,
+};
+
+static bool set_vgpu_device(struct parser *p, struct value v)
+{
+	uint64_t id = 0;
+	size_t i;
+
+	if (parse_number(v.text, &id) != NUMBER_OK)
+		return fail(p, "malformed number '" SHOW "' for 'vgpu_device'",
+		            SHOWN(v.text));
+	for (i = 0; i < COUNT_OF(gen9_device_ids); i++) {
+		if (id == gen9_device_ids[i]) {
+			p->vm->vgpu_device = (uint16_t)id;
+			p->vm->vgpu_device_line = p->line;
+			return true;
+		}
+	}
+	return fail(p, "vgpu_device " SHOW " is not a supported Gen9 GT2 device"
+	            " (0x1912, 0x1916, 0x5912, 0x5916, 0x3e92 or 0x3e9b)",
+	            SHOWN(v.text));
+}
+
 static const char *const switch_words[] = { "off", "on" };
 
 static bool set_testdev(struct parser *p, struct value v)
@@ -710,6 +736,7 @@ static const struct key_rule key_rules[KEY_COUNT] = {
 	[KEY_VGPU]      = { "vgpu",      SCOPE_VM,     false, false, set_vgpu },
 	[KEY_TIME_SLICE] = { "time_slice", SCOPE_GLOBAL, false, false, set_time_slice },
 	[KEY_TESTDEV]   = { "testdev",   SCOPE_VM,     false, false, set_testdev },
+	[KEY_VGPU_DEVICE] = { "vgpu_device", SCOPE_VM, false, false, set_vgpu_device },
 };
 
 #define KEY_NAME_MAX 16   /* longer than any key in key_rules */
@@ -899,6 +926,7 @@ static bool start_vm(struct parser *p, struct span name)
 		return fail(p, "too many VMs (at most %d)", CONFIG_MAX_VMS);
 	p->vm = &cfg->vm[cfg->nvms++];
 	memset(p->vm, 0, sizeof *p->vm);
+	p->vm->vgpu_device = CONFIG_VGPU_DEVICE_DEFAULT;
 	span_copy(name, p->vm->name);
 	p->vm->line = p->line;
 	memset(p->key_line, 0, sizeof p->key_line);

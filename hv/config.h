@@ -20,6 +20,7 @@
 #define CONFIG_CMDLINE_MAX  256  /* command line / module args, with NUL */
 #define CONFIG_LINE_MAX     512  /* line, with NUL (newline not counted) */
 #define CONFIG_ERROR_MAX    160  /* longest error message */
+#define CONFIG_VGPU_DEVICE_DEFAULT 0x1912  /* Skylake GT2 */
 #define CONFIG_SLICE_DEFAULT_US 10000
 #define CONFIG_SLICE_MIN_US     100
 #define CONFIG_SLICE_MAX_US     1000000
@@ -73,6 +74,8 @@ struct vm_config {
 	unsigned cmdline_line;
 	enum vgpu_type vgpu;
 	unsigned vgpu_line;
+	uint16_t vgpu_device;            /* PCI device ID the vGPU shows */
+	unsigned vgpu_device_line;
 	bool testdev;                    /* BareGT's test device (docs/guests.md) */
 	unsigned testdev_line;
 	unsigned nmodules;

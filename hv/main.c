@@ -4,6 +4,8 @@
  * summary, then what on_exit says (docs/boot.md).
  */
 #include <string.h>
+#include "gpu/backend.h"
+#include "gpu/partition.h"
 #include "hv/acpi.h"
 #include "hv/console.h"
 #include "hv/console_hw.h"
@@ -207,9 +209,44 @@ static void hv_mask_pic(void)
 	outb(0xa1, 0xff);
 }
 
+/*
+ * Divide the GPU's graphics memory among the VMs with a vGPU. A config
+ * that does not fit is refused as a whole: no VM starts.
+ */
+static bool hv_partition_gpu(const struct boot_info *bi,
+                             const struct gpu_backend *be,
+                             struct vgpu_partition *parts)
+{
+	const struct config *cfg = &bi->config;
+	struct partition_req req[CONFIG_MAX_VMS];
+	char err[CON_LINE_MAX - 64], size[4][24];
+	unsigned i, bad;
+
+	for (i = 0; i < cfg->nvms; i++)
+		req[i] = (struct partition_req){ cfg->vm[i].name, cfg->vm[i].vgpu };
+	log_info("gpu: backend: %s (device %#x): aperture %s, GGTT %s, %u fences;"
+	         " the host keeps %s + %s and %u fences", be->name, be->device_id,
+	         config_format_size(be->gm.aperture, size[0], sizeof(size[0])),
+	         config_format_size(be->gm.total, size[1], sizeof(size[1])),
+	         be->gm.fences,
+	         config_format_size(GM_HOST_LOW, size[2], sizeof(size[2])),
+	         config_format_size(GM_HOST_HIGH, size[3], sizeof(size[3])),
+	         GM_HOST_FENCES);
+	if (gm_partition(&be->gm, req, cfg->nvms, parts, &bad, err, sizeof(err)))
+		return true;
+	if (bad < cfg->nvms)
+		log_error("%s:%u: %s", bi->cfg_path, cfg->vm[bad].vgpu_line, err);
+	else
+		log_error("gpu: %s", err);
+	log_error("gpu: the vGPUs of this configuration do not fit; no VM started");
+	return false;
+}
+
 static void hv_run_vms(const struct boot_info *bi)
 {
 	static struct vm *vms[VM_MAX];
+	static struct vgpu_partition parts[CONFIG_MAX_VMS];
+	const struct gpu_backend *be;
 	char err[160];
 	uint64_t hz, slice;
 	unsigned i, n;
@@ -223,7 +260,10 @@ static void hv_run_vms(const struct boot_info *bi)
 	log_info("vmx: VMX operation entered (VMCS revision %#x)", vmx.caps.revision);
 	hz = tsc_calibrate();
 	slice = hz / 1000000 * bi->config.time_slice_us;
-	n = vm_create_all(bi, vms);
+	be = gpu_backend_probe();
+	if (!hv_partition_gpu(bi, be, parts))
+		return;
+	n = vm_create_all(bi, be, parts, vms);
 	log_info("run: %u of %u VM(s) ready, time slice %u us (%llu TSC ticks),"
 	         " %llu TSC ticks since efi_main", n, bi->config.nvms,
 	         bi->config.time_slice_us, (unsigned long long)slice,

@@ -11,6 +11,8 @@
 #include "hv/console.h"
 #include "hv/loader.h"
 #include "hv/mm.h"
+#include "gpu/gen9.h"
+#include "gpu/vgpu.h"
 #include "hv/testdev.h"
 #include "hv/vm.h"
 #include "vmx/exit.h"
@@ -60,6 +62,48 @@ static bool vm_exit_port_io(struct vm *vm, void *arg, uint16_t port,
 	return false;
 }
 
+/* ---- PCI: mechanism #1 ports and the ECAM window ---------------------------- */
+
+#define PCI_CONFIG_PORT  0xcf8
+#define PCI_CONFIG_PORTS 8
+
+static bool vm_pci_io(struct vm *vm, void *arg, uint16_t port, unsigned size,
+                      bool in, uint32_t *value)
+{
+	(void)arg;
+	if (in)
+		*value = vpci_port_read(&vm->pci, port, size);
+	else
+		vpci_port_write(&vm->pci, port, size, *value);
+	return true;
+}
+
+static bool vm_ecam_mmio(void *arg, uint64_t off, unsigned size, bool write,
+                         uint64_t *value)
+{
+	struct vm *vm = arg;
+
+	if (size > 4)
+		return false;                /* configuration space is dwords */
+	if (write)
+		vpci_ecam_write(&vm->pci, (uint32_t)off, size, (uint32_t)*value);
+	else
+		*value = vpci_ecam_read(&vm->pci, (uint32_t)off, size);
+	return true;
+}
+
+static bool vm_pci_init(struct vm *vm)
+{
+	vpci_bus_init(&vm->pci);
+	vpci_func_init(&vm->host_bridge, GEN9_VENDOR_INTEL, GEN9_HOST_BRIDGE_DEVICE,
+	               0x060000, GEN9_REVISION, NULL, NULL);
+	return vpci_add(&vm->pci, 0, 0, &vm->host_bridge) &&
+	       io_register(&vm->io, PCI_CONFIG_PORT, PCI_CONFIG_PORTS, vm_pci_io,
+	                   NULL) &&
+	       vm_trap_mmio(vm, VM_ECAM_GPA, VPCI_ECAM_SIZE, vm_ecam_mmio, vm,
+	                    "PCI ECAM");
+}
+
 /* ---- memory ----------------------------------------------------------------- */
 
 static uint64_t vm_alloc_table(void *ctx)
@@ -100,6 +144,11 @@ bool vm_trap_mmio(struct vm *vm, uint64_t gpa, uint64_t size, trap_mmio_fn fn,
 		log_error("vm '%s': cannot add trap %s: %s", vm->name, name,
 		          trap_status_str(s));
 	return s == TRAP_OK;
+}
+
+bool vm_trap_remove(struct vm *vm, uint64_t gpa)
+{
+	return trap_remove(&vm->traps, gpa);
 }
 
 bool vm_trap_write_protect(struct vm *vm, uint64_t gpa, trap_wp_fn fn,
@@ -203,6 +252,9 @@ static bool vm_build_memory(struct vm *vm)
 static void vm_free(struct vm *vm)
 {
 	vcpu_destroy(&vm->vcpu);
+	if (vm->vgpu)
+		vgpu_destroy(vm->vgpu);
+	vm->vgpu = NULL;
 	if (vm->ept.pt.root)
 		ept_destroy(&vm->ept, vm_free_table, &hv_palloc);
 	if (vm->ram_hpa)
@@ -218,7 +270,19 @@ static void vm_free_struct(struct vm *vm)
 	palloc_free(&hv_palloc, (uint64_t)(uintptr_t)vm, VM_STRUCT_PAGES);
 }
 
-static struct vm *vm_create(const struct boot_info *bi, unsigned id)
+static bool vm_attach_vgpu(struct vm *vm, const struct gpu_backend *be,
+                           const struct vgpu_partition *part)
+{
+	if (vm->cfg->vgpu == VGPU_NONE)
+		return true;
+	vm->vgpu = vgpu_create(vm, be, vm->cfg->vgpu, part, vm->cfg->vgpu_device,
+	                       vm->id + 1);
+	return vm->vgpu != NULL;
+}
+
+static struct vm *vm_create(const struct boot_info *bi, unsigned id,
+                            const struct gpu_backend *be,
+                            const struct vgpu_partition *part)
 {
 	struct vm *vm = mm_alloc_pages(VM_STRUCT_PAGES);
 	struct guest_entry entry;
@@ -236,6 +300,7 @@ static struct vm *vm_create(const struct boot_info *bi, unsigned id)
 	io_register(&vm->io, UART_PORT, UART_PORTS, vm_uart_io, NULL);
 	io_register(&vm->io, EXIT_PORT, 1, vm_exit_port_io, NULL);
 	if (!vm_build_memory(vm) || !vm_load_image(vm, bi, &entry) ||
+	    !vm_pci_init(vm) || !vm_attach_vgpu(vm, be, part) ||
 	    (vm->cfg->testdev && !testdev_attach(vm)) ||
 	    !vcpu_init(&vm->vcpu, vm, &entry)) {
 		log_error("vm '%s': not started", vm->name);
@@ -246,12 +311,13 @@ static struct vm *vm_create(const struct boot_info *bi, unsigned id)
 	return vm;
 }
 
-unsigned vm_create_all(const struct boot_info *bi, struct vm **vms)
+unsigned vm_create_all(const struct boot_info *bi, const struct gpu_backend *be,
+                       const struct vgpu_partition *parts, struct vm **vms)
 {
 	unsigned i, n = 0;
 
 	for (i = 0; i < bi->config.nvms; i++) {
-		struct vm *vm = vm_create(bi, i);
+		struct vm *vm = vm_create(bi, i, be, &parts[i]);
 		if (vm)
 			vms[n++] = vm;
 	}
@@ -311,6 +377,8 @@ void vm_report_and_free(struct vm *vm)
 	if (vm->checks_passed || vm->checks_failed)
 		log_info("vm '%s': %u checks passed, %u failed", vm->name,
 		         vm->checks_passed, vm->checks_failed);
+	if (vm->vgpu)
+		vgpu_report(vm->vgpu);
 	vm_free(vm);
 	vm_free_struct(vm);
 }

@@ -11,6 +11,7 @@
 #include "ept/trap.h"
 #include "hv/boot_info.h"
 #include "hv/config.h"
+#include "hv/vpci.h"
 #include "hv/vuart.h"
 #include "vmx/io.h"
 #include "vmx/vcpu.h"
@@ -24,6 +25,12 @@ enum vm_state {
 };
 
 struct testdev;
+struct vgpu;
+struct vgpu_partition;
+struct gpu_backend;
+
+/* Where each VM's PCI ECAM window sits (bus 0, 1 MiB). */
+#define VM_ECAM_GPA 0xd0000000ull
 
 struct vm {
 	unsigned id;
@@ -35,6 +42,9 @@ struct vm {
 	struct io_table io;
 	struct vuart uart;
 	struct testdev *testdev;
+	struct vpci_bus pci;
+	struct vpci_func host_bridge;
+	struct vgpu *vgpu;
 	struct vcpu vcpu;
 
 	enum vm_state state;
@@ -46,8 +56,10 @@ struct vm {
 };
 
 /* Build every VM of the config; a VM that cannot be built is reported
- * and left out. Returns how many were built. */
-unsigned vm_create_all(const struct boot_info *bi, struct vm **vms);
+ * and left out. be and parts (one per config VM): the GPU backend and
+ * each VM's share of graphics memory. Returns how many were built. */
+unsigned vm_create_all(const struct boot_info *bi, const struct gpu_backend *be,
+                       const struct vgpu_partition *parts, struct vm **vms);
 
 /* Stop a VM: state, one log line with the reason. */
 void vm_stop(struct vm *vm, const char *fmt, ...)
@@ -66,6 +78,7 @@ void *vm_gpa_to_hva(struct vm *vm, uint64_t gpa, uint64_t len);
 /* Register emulated MMIO / a write-protected RAM page for this VM. */
 bool vm_trap_mmio(struct vm *vm, uint64_t gpa, uint64_t size, trap_mmio_fn fn,
                   void *arg, const char *name);
+bool vm_trap_remove(struct vm *vm, uint64_t gpa);
 bool vm_trap_write_protect(struct vm *vm, uint64_t gpa, trap_wp_fn fn,
                            void *arg, const char *name);
 

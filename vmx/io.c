@@ -24,6 +24,19 @@ bool io_register(struct io_table *t, uint16_t port, uint16_t count, io_fn fn,
 	return true;
 }
 
+bool io_unregister(struct io_table *t, uint16_t port)
+{
+	unsigned i;
+
+	for (i = 0; i < t->n; i++) {
+		if (t->r[i].port == port) {
+			t->r[i] = t->r[--t->n];
+			return true;
+		}
+	}
+	return false;
+}
+
 enum io_result io_dispatch(struct io_table *t, struct vm *vm, uint16_t port,
                            unsigned size, bool in, uint32_t *value)
 {

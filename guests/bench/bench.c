@@ -9,6 +9,9 @@
 
 #define RUNS 16
 #define DEV  ((uintptr_t)TESTDEV_GPA)
+#define BAR0 0xf0000000ul            /* the vGPU's BAR0 at its reset address */
+#define PVINFO_VGT_ID (BAR0 + 0x78000 + 0xc)
+#define FENCE0        (BAR0 + 0x100000)
 
 static uint64_t overhead(void)
 {
@@ -53,6 +56,13 @@ int guest_main(const char *cmdline)
 	        __asm__ __volatile__("movl (%%rbx), %%eax" : "=a"(v) : "b"(DEV + 0x10)));
 	MEASURE("mmio write round trip",
 	        __asm__ __volatile__("movl %%eax, (%%rbx)" : : "a"(1), "b"(DEV + 0x900)
+	                             : "memory"));
+	MEASURE("pvinfo read round trip",
+	        __asm__ __volatile__("movl (%%rbx), %%eax" : "=a"(v) : "b"(PVINFO_VGT_ID)));
+	MEASURE("vgpu register read round trip",
+	        __asm__ __volatile__("movl (%%rbx), %%eax" : "=a"(v) : "b"(FENCE0)));
+	MEASURE("vgpu register write round trip",
+	        __asm__ __volatile__("movl %%eax, (%%rbx)" : : "a"(0x1001), "b"(FENCE0)
 	                             : "memory"));
 	return 0;
 }

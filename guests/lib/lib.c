@@ -107,7 +107,7 @@ uint32_t crc32(const void *buf, size_t len)
 	return ~crc;
 }
 
-/* ---- formatting: %s %c %d %u %x %p with l/ll, width and 0 flag ---------- */
+/* ---- formatting: %s %c %d %u %x %p with l/ll, width, 0 and # flags --------- */
 
 struct out {
 	char *buf;
@@ -165,6 +165,7 @@ int vsnprintf(char *buf, size_t n, const char *fmt, va_list ap)
 
 	for (; *fmt; fmt++) {
 		unsigned width = 0, lng = 0;
+		bool alt = false;
 		char pad = ' ';
 		uint64_t u;
 		int64_t s;
@@ -174,6 +175,10 @@ int vsnprintf(char *buf, size_t n, const char *fmt, va_list ap)
 			continue;
 		}
 		fmt++;
+		if (*fmt == '#') {
+			alt = true;
+			fmt++;
+		}
 		if (*fmt == '0')
 			pad = '0';
 		while (*fmt >= '0' && *fmt <= '9')
@@ -200,6 +205,10 @@ int vsnprintf(char *buf, size_t n, const char *fmt, va_list ap)
 		case 'u':
 		case 'x':
 			u = lng ? va_arg(ap, unsigned long long) : va_arg(ap, unsigned);
+			if (alt && *fmt == 'x') {
+				out_c(&o, '0');
+				out_c(&o, 'x');
+			}
 			out_num(&o, u, *fmt == 'u' ? 10 : 16, false, width, pad);
 			break;
 		case 'p':

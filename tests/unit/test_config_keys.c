@@ -319,6 +319,40 @@ static void test_testdev_scope_and_duplicates(void **state)
 
 #define T(f) cmocka_unit_test(f)
 
+/* ---- vgpu_device ------------------------------------------------------ */
+
+static void test_vgpu_device_default_and_values(void **state)
+{
+	static const unsigned ids[] = { 0x1912, 0x1916, 0x5912, 0x5916, 0x3e92, 0x3e9b };
+	char line[64];
+	unsigned i;
+
+	(void)state;
+	PARSE_OK(vm_a_with("vgpu = _4"));
+	assert_int_equal(cfg.vm[0].vgpu_device, 0x1912);
+	assert_int_equal(cfg.vm[0].vgpu_device_line, 0);
+	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		snprintf(line, sizeof line, "vgpu_device = %#x", ids[i]);
+		PARSE_OK(vm_a_with(line));
+		assert_int_equal(cfg.vm[0].vgpu_device, ids[i]);
+		assert_int_not_equal(cfg.vm[0].vgpu_device_line, 0);
+	}
+	PARSE_OK(vm_a_with("vgpu_device = 22802"));     /* 0x5912 in decimal */
+	assert_int_equal(cfg.vm[0].vgpu_device, 0x5912);
+}
+
+static void test_vgpu_device_errors(void **state)
+{
+	(void)state;
+	EXPECT_ERROR(vm_a_with("vgpu_device = 0x1234"), 4,
+	             "vgpu_device 0x1234 is not a supported Gen9 GT2 device"
+	             " (0x1912, 0x1916, 0x5912, 0x5916, 0x3e92 or 0x3e9b)");
+	EXPECT_ERROR(vm_a_with("vgpu_device = skylake"), 4,
+	             "malformed number 'skylake' for 'vgpu_device'");
+	EXPECT_ERROR("vgpu_device = 0x1912\n", 1,
+	             "key 'vgpu_device' belongs in a [vm NAME] section");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -337,6 +371,8 @@ int main(void)
 		T(test_testdev_per_vm),
 		T(test_testdev_bad_value),
 		T(test_testdev_scope_and_duplicates),
+		T(test_vgpu_device_default_and_values),
+		T(test_vgpu_device_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

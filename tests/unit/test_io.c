@@ -424,6 +424,27 @@ static void test_unknown_next_to_registered(void **state)
 
 #define T(f) cmocka_unit_test_setup(f, setup)
 
+static void test_unregister(void **state)
+{
+	uint32_t v = 0;
+
+	(void)state;
+	assert_true(io_register(&io, 0xcf8, 4, rec_fn, &dev_a));
+	assert_true(io_register(&io, 0xc000, 64, rec_fn, &dev_b));
+	assert_false(io_unregister(&io, 0xcf9));      /* not a range start */
+	assert_true(io_unregister(&io, 0xc000));
+	assert_int_equal(io.n, 1);
+	/* The port is unknown again: all-ones, reported. */
+	assert_int_equal(io_dispatch(&io, NULL, 0xc004, 4, true, &v), IO_UNKNOWN_FIRST);
+	assert_int_equal(v, 0xffffffffu);
+	/* And can be registered again (a BAR moved back). */
+	assert_true(io_register(&io, 0xc000, 64, rec_fn, &dev_b));
+	assert_true(io_unregister(&io, 0xcf8));
+	assert_true(io_unregister(&io, 0xc000));
+	assert_int_equal(io.n, 0);
+	assert_false(io_unregister(&io, 0xc000));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -443,6 +464,7 @@ int main(void)
 		T(test_every_port_reported_once),
 		T(test_unknown_out_dropped_and_counted),
 		T(test_unknown_next_to_registered),
+		T(test_unregister),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -401,6 +401,31 @@ static void test_status_strings(void **state)
 	assert_string_equal(trap_status_str((enum trap_status)99), "?");
 }
 
+static void test_remove(void **state)
+{
+	(void)state;
+	ADD_OK(mmio(0x1000, 0x1000));
+	ADD_OK(mmio(0x3000, 0x1000));
+	ADD_OK(wp(0x5000, 0x1000));
+	assert_false(trap_remove(&tt, 0x1800));       /* inside, not the start */
+	assert_false(trap_remove(&tt, 0x2000));       /* nothing there */
+	assert_int_equal(tt.n, 3);
+	assert_true(trap_remove(&tt, 0x3000));
+	assert_int_equal(tt.n, 2);
+	assert_int_equal(tt.t[0].gpa, 0x1000);
+	assert_int_equal(tt.t[1].gpa, 0x5000);
+	assert_null(trap_find(&tt, 0x3000));
+	assert_non_null(trap_find(&tt, 0x5fff));
+	/* The freed range can be taken again, e.g. by a moved BAR. */
+	ADD_OK(mmio(0x2000, 0x2000));
+	assert_int_equal(tt.t[1].gpa, 0x2000);
+	assert_true(trap_remove(&tt, 0x1000));
+	assert_true(trap_remove(&tt, 0x2000));
+	assert_true(trap_remove(&tt, 0x5000));
+	assert_int_equal(tt.n, 0);
+	assert_false(trap_remove(&tt, 0x5000));
+}
+
 #define T(f) cmocka_unit_test_setup(f, setup)
 
 int main(void)
@@ -418,6 +443,7 @@ int main(void)
 		T(test_find_full_table_with_gaps),
 		T(test_find_full_table_touching),
 		T(test_status_strings),
+		T(test_remove),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

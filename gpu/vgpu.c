@@ -1,0 +1,310 @@
+/*
+ * gpu/vgpu.c — a VM's virtual GPU: the PCI function 00:02.0 and what its
+ * BARs reach (docs/vgpu.md). BAR0: registers (gpu/vreg.c) with the PVINFO
+ * page (pvinfo/pvinfo.c) at 0x78000, a hole, and the GGTT range. BAR2:
+ * the aperture. BAR4: MMIO_INDEX/MMIO_DATA onto the registers. The traps
+ * follow the BARs when the guest moves them or turns decoding off.
+ */
+#include <string.h>
+#include "gpu/backend.h"
+#include "gpu/gen9.h"
+#include "gpu/vgpu.h"
+#include "hv/console.h"
+#include "hv/mm.h"
+#include "hv/vm.h"
+
+#define VGPU_MSI_CAP      0x90
+#define MSI_CAP_LEN       14          /* 64-bit MSI: ctrl, addr lo/hi, data */
+#define MSI_CTRL_64BIT    (1u << 7)
+#define VGPU_STRUCT_PAGES ((sizeof(struct vgpu) + PAGE_SIZE - 1) / PAGE_SIZE)
+#define VREG_PAGES        (VREG_DWORDS * 4 / PAGE_SIZE)
+#define REPORTED_PAGES    ((VREG_DWORDS / 8 + PAGE_SIZE - 1) / PAGE_SIZE)
+
+typedef unsigned long long ull;
+
+/* ---- PVINFO events ---------------------------------------------------------- */
+
+static void vgpu_pvinfo_event(struct vgpu *g, uint64_t off,
+                              const struct pvinfo_result *r)
+{
+	const char *vm = g->vm->name;
+	const struct pvinfo_ppgtt *pp = r->ppgtt;
+
+	switch (r->event) {
+	case PVINFO_EV_NONE:
+	case PVINFO_EV_CONTEXT:
+		break;
+	case PVINFO_EV_RO_DROPPED:
+		if (!g->ro_reported)
+			log_warn("vm '%s': vgpu: write to read-only PVINFO field at"
+			         " +0x%03llx dropped (reported once)", vm, (ull)off);
+		g->ro_reported = true;
+		break;
+	case PVINFO_EV_DISPLAY_READY:
+		log_info("vm '%s': vgpu: display_ready = %u", vm, r->value);
+		break;
+	case PVINFO_EV_FAILSAFE:
+		log_warn("vm '%s': vgpu: guest wrote PVINFO rsv5 at +0x%03llx: it cannot"
+		         " live with its partition; vGPU %u in failsafe mode", vm,
+		         (ull)off, g->vgt_id);
+		break;
+	case PVINFO_EV_PPGTT_CREATE:
+	case PVINFO_EV_PPGTT_DESTROY:
+		if (pp->l4)
+			log_info("vm '%s': vgpu: PPGTT L4 %s, PML4 %#llx", vm,
+			         r->event == PVINFO_EV_PPGTT_CREATE ? "create" : "destroy",
+			         (ull)pp->pdp[0]);
+		else
+			log_info("vm '%s': vgpu: PPGTT L3 %s, PDPs %#llx %#llx %#llx %#llx",
+			         vm, r->event == PVINFO_EV_PPGTT_CREATE ? "create" : "destroy",
+			         (ull)pp->pdp[0], (ull)pp->pdp[1], (ull)pp->pdp[2],
+			         (ull)pp->pdp[3]);
+		break;
+	case PVINFO_EV_PPGTT_UNKNOWN:
+		log_warn("vm '%s': vgpu: PPGTT destroy of a root never created", vm);
+		break;
+	case PVINFO_EV_PPGTT_FULL:
+		log_warn("vm '%s': vgpu: PPGTT create beyond %u live tables: not"
+		         " recorded", vm, PVINFO_MAX_PPGTT);
+		break;
+	case PVINFO_EV_BAD_NOTIFY:
+		log_warn("vm '%s': vgpu: unknown g2v_notify value %u", vm, r->value);
+		break;
+	}
+}
+
+/* Unknown registers: once per offset (vreg counts every access). */
+static void vgpu_unknown_reg(void *owner, uint32_t off, bool write)
+{
+	struct vgpu *g = owner;
+
+	log_info("vm '%s': vgpu: unknown register %#x first %s; it reads back"
+	         " what was written (reported once)", g->vm->name, off,
+	         write ? "written" : "read");
+}
+
+/* ---- BAR0 -------------------------------------------------------------------- */
+
+static bool vgpu_mmio(struct vgpu *g, uint32_t off, unsigned size, bool write,
+                      uint64_t *value)
+{
+	struct pvinfo_result r;
+
+	if (off >= PVINFO_OFFSET && off - PVINFO_OFFSET < PVINFO_SIZE) {
+		if (!write)
+			return pvinfo_read(&g->pvinfo, off - PVINFO_OFFSET, size, value);
+		if (!pvinfo_write(&g->pvinfo, off - PVINFO_OFFSET, size, *value, &r))
+			return false;
+		vgpu_pvinfo_event(g, off - PVINFO_OFFSET, &r);
+		return true;
+	}
+	if (!write)
+		return vreg_read(&g->regs, off, size, value);
+	if (g->pvinfo.failsafe) {
+		g->stats.failsafe_drops++;       /* reads still answer */
+		return true;
+	}
+	return vreg_write(&g->regs, off, size, *value);
+}
+
+bool vgpu_bar0_access(struct vgpu *g, uint64_t off, unsigned size, bool write,
+                      uint64_t *value)
+{
+	if (off + size <= GEN9_MMIO_SIZE)
+		return vgpu_mmio(g, (uint32_t)off, size, write, value);
+	if (off < GEN9_GGTT_OFFSET) {
+		g->stats.hole_accesses++;
+	} else {
+		g->stats.gtt_accesses++;
+		if (write && !g->gtt_reported)
+			log_warn("vm '%s': vgpu: GGTT write at +%#llx dropped: GGTT"
+			         " shadowing is not implemented yet (reported once)",
+			         g->vm->name, (ull)(off - GEN9_GGTT_OFFSET));
+		g->gtt_reported = g->gtt_reported || write;
+	}
+	if (!write)
+		*value = 0;
+	return true;
+}
+
+static bool vgpu_bar0_trap(void *arg, uint64_t off, unsigned size, bool write,
+                           uint64_t *value)
+{
+	return vgpu_bar0_access(arg, off, size, write, value);
+}
+
+/* ---- BAR2 (aperture) and BAR4 (I/O) ------------------------------------------ */
+
+static bool vgpu_bar2_trap(void *arg, uint64_t off, unsigned size, bool write,
+                           uint64_t *value)
+{
+	struct vgpu *g = arg;
+
+	g->stats.aperture_accesses++;
+	if (!g->aperture_reported)
+		log_warn("vm '%s': vgpu: aperture access at +%#llx: not routed"
+		         " through the GGTT yet (reads all-ones, writes dropped;"
+		         " reported once)", g->vm->name, (ull)off);
+	g->aperture_reported = true;
+	if (!write)
+		*value = size == 8 ? ~0ull : (1ull << (8 * size)) - 1;
+	return true;
+}
+
+static bool vgpu_bar4_io(struct vm *vm, void *arg, uint16_t port, unsigned size,
+                         bool in, uint32_t *value)
+{
+	struct vgpu *g = arg;
+	unsigned reg = (unsigned)(port - g->pci.bar[GEN9_BAR4].addr);
+	uint64_t v = *value;
+
+	(void)vm;
+	if (reg == GEN9_IO_MMIO_INDEX && size == 4) {
+		if (in)
+			*value = g->mmio_index;
+		else
+			g->mmio_index = *value;
+		return true;
+	}
+	if (reg == GEN9_IO_MMIO_DATA && size == 4) {
+		if (g->mmio_index % 4 || g->mmio_index >= GEN9_MMIO_SIZE) {
+			*value = in ? ~0u : *value;
+			return true;
+		}
+		if (!vgpu_mmio(g, g->mmio_index, 4, !in, &v))
+			return false;
+		if (in)
+			*value = (uint32_t)v;
+		return true;
+	}
+	if (in)
+		*value = size == 4 ? ~0u : (1u << (8 * size)) - 1;
+	return true;
+}
+
+/* ---- BAR moves ------------------------------------------------------------------ */
+
+static void vgpu_bar_changed(void *owner, unsigned bar, uint64_t old_addr,
+                             bool old_on, uint64_t new_addr, bool new_on)
+{
+	struct vgpu *g = owner;
+	struct vm *vm = g->vm;
+	uint64_t size = g->pci.bar[bar].size;
+	bool ok = true;
+
+	if (bar == GEN9_BAR4) {
+		if (old_on)
+			io_unregister(&vm->io, (uint16_t)old_addr);
+		if (new_on)
+			ok = io_register(&vm->io, (uint16_t)new_addr, GEN9_BAR4_SIZE,
+			                 vgpu_bar4_io, g);
+	} else if (bar == GEN9_BAR0 || bar == GEN9_BAR2) {
+		if (old_on)
+			vm_trap_remove(vm, old_addr);
+		if (new_on)
+			ok = vm_trap_mmio(vm, new_addr, size,
+			                  bar == GEN9_BAR0 ? vgpu_bar0_trap : vgpu_bar2_trap,
+			                  g, bar == GEN9_BAR0 ? "vgpu BAR0" : "vgpu BAR2");
+	}
+	if (!ok)
+		log_warn("vm '%s': vgpu: BAR%u at %#llx cannot decode there; left"
+		         " off", vm->name, bar, (ull)new_addr);
+	else
+		log_debug("vm '%s': vgpu: BAR%u %s %#llx", vm->name, bar,
+		          new_on ? "decodes at" : "off, was at", (ull)new_addr);
+}
+
+/* ---- creation --------------------------------------------------------------------- */
+
+static void vgpu_pci_init(struct vgpu *g, const struct gpu_backend *be,
+                          uint16_t device_id)
+{
+	struct vpci_func *f = &g->pci;
+
+	vpci_func_init(f, GEN9_VENDOR_INTEL, device_id, GEN9_CLASS_DISPLAY_VGA,
+	               GEN9_REVISION, vgpu_bar_changed, g);
+	vpci_cfg_set(f, PCI_SUBSYS_VENDOR, 2, GEN9_VENDOR_INTEL, 0);
+	vpci_cfg_set(f, PCI_SUBSYS_ID, 2, device_id, 0);
+	vpci_set_bar(f, GEN9_BAR0, VPCI_BAR_MEM64, false, GEN9_BAR0_SIZE,
+	             VGPU_BAR0_RESET);
+	vpci_set_bar(f, GEN9_BAR2, VPCI_BAR_MEM64, true, be->gm.aperture,
+	             VGPU_BAR2_RESET);
+	vpci_set_bar(f, GEN9_BAR4, VPCI_BAR_IO, false, GEN9_BAR4_SIZE,
+	             VGPU_BAR4_RESET);
+	/* GMCH control: 8 MiB of GTT (4 GiB GGTT), no stolen memory. */
+	vpci_cfg_set(f, GEN9_PCI_GMCH_CTRL, 2,
+	             GEN9_GGMS_8M << GEN9_GMCH_GGMS_SHIFT, 0);
+	vpci_cfg_set(f, GEN9_PCI_BDSM, 4, 0, 0);
+	vpci_cfg_set(f, GEN9_PCI_ASLS, 4, 0, 0xffffffff);
+	vpci_add_cap(f, VGPU_MSI_CAP, PCI_CAP_ID_MSI, MSI_CAP_LEN);
+	/* MSI (PCI 3.0 §6.8.1): enable bit 0 and multiple-message enable
+	 * 6:4 writable, 64-bit capable; address 31:2, upper address, data. */
+	vpci_cfg_set(f, VGPU_MSI_CAP + 2, 2, MSI_CTRL_64BIT, 0x71);
+	vpci_cfg_set(f, VGPU_MSI_CAP + 4, 4, 0, 0xfffffffc);
+	vpci_cfg_set(f, VGPU_MSI_CAP + 8, 4, 0, 0xffffffff);
+	vpci_cfg_set(f, VGPU_MSI_CAP + 12, 2, 0, 0xffff);
+}
+
+struct vgpu *vgpu_create(struct vm *vm, const struct gpu_backend *be,
+                         enum vgpu_type type, const struct vgpu_partition *part,
+                         uint16_t device_id, unsigned vgt_id)
+{
+	struct vgpu *g = mm_alloc_pages(VGPU_STRUCT_PAGES);
+	struct pvinfo_init pi;
+
+	g->vm = vm;
+	g->vgt_id = vgt_id;
+	g->type = vgpu_type_info(type);
+	g->part = *part;
+	if (!vreg_init(&g->regs, mm_alloc_pages(VREG_PAGES),
+	               mm_alloc_pages(REPORTED_PAGES), vgpu_gen9_regs,
+	               vgpu_gen9_nregs, g, vgpu_unknown_reg)) {
+		log_error("vm '%s': vgpu: bad register table", vm->name);
+		return NULL;
+	}
+	pi = (struct pvinfo_init){
+		.vgt_id = vgt_id,
+		.caps = PVINFO_CAP_FULL_PPGTT | PVINFO_CAP_HWSP_EMULATION |
+		        PVINFO_CAP_HUGE_GTT,
+		.mappable_base = (uint32_t)part->low.base,
+		.mappable_size = (uint32_t)part->low.size,
+		.hidden_base = (uint32_t)part->high.base,
+		.hidden_size = (uint32_t)part->high.size,
+		.fence_num = part->fence_num,
+	};
+	pvinfo_init(&g->pvinfo, &pi);
+	vgpu_pci_init(g, be, device_id);
+	if (!vpci_add(&vm->pci, 2, 0, &g->pci))
+		return NULL;
+	/* Decoding on, as firmware leaves a boot display (command register). */
+	vpci_cfg_write(&g->pci, PCI_COMMAND, 2, PCI_CMD_IO | PCI_CMD_MEM |
+	               PCI_CMD_MASTER);
+	log_info("vm '%s': vGPU %s (vgt_id %u, device %#x): aperture [%#llx, %#llx)"
+	         " %lluM, hidden [%#llx, %#llx) %lluM, fences %u-%u", vm->name,
+	         g->type->name, vgt_id, device_id, (ull)part->low.base,
+	         (ull)(part->low.base + part->low.size), (ull)(part->low.size >> 20),
+	         (ull)part->high.base, (ull)(part->high.base + part->high.size),
+	         (ull)(part->high.size >> 20), part->fence_base,
+	         part->fence_base + part->fence_num - 1);
+	return g;
+}
+
+void vgpu_report(const struct vgpu *g)
+{
+	const struct vgpu_stats *s = &g->stats;
+
+	log_info("vm '%s': vgpu: unknown registers %llu reads, %llu writes;"
+	         " fence writes dropped %llu; PVINFO read-only writes %llu;"
+	         " GGTT accesses %llu; aperture accesses %llu%s", g->vm->name,
+	         (ull)g->regs.unknown_reads, (ull)g->regs.unknown_writes,
+	         (ull)s->fence_drops, (ull)g->pvinfo.ro_writes,
+	         (ull)s->gtt_accesses, (ull)s->aperture_accesses,
+	         g->pvinfo.failsafe ? "; failsafe" : "");
+}
+
+void vgpu_destroy(struct vgpu *g)
+{
+	palloc_free(&hv_palloc, (uint64_t)(uintptr_t)g->regs.regs, VREG_PAGES);
+	palloc_free(&hv_palloc, (uint64_t)(uintptr_t)g->regs.reported, REPORTED_PAGES);
+	palloc_free(&hv_palloc, (uint64_t)(uintptr_t)g, VGPU_STRUCT_PAGES);
+}

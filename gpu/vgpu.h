@@ -1,0 +1,62 @@
+/*
+ * gpu/vgpu.h — a VM's virtual Gen9 GPU (docs/vgpu.md): the PCI function at
+ * 00:02.0, the BAR0/BAR2/BAR4 traps, the register file and the PVINFO
+ * page, and its share of graphics memory.
+ */
+#ifndef BAREGT_GPU_VGPU_H
+#define BAREGT_GPU_VGPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "gpu/partition.h"
+#include "gpu/vreg.h"
+#include "hv/vpci.h"
+#include "pvinfo/pvinfo.h"
+
+struct vm;
+struct gpu_backend;
+
+/* Reset BAR addresses, as firmware would have assigned them. */
+#define VGPU_BAR0_RESET  0xf0000000ull
+#define VGPU_BAR2_RESET  0x80000000ull
+#define VGPU_BAR4_RESET  0xc000u
+
+struct vgpu_stats {
+	uint64_t fence_drops;      /* writes to fences beyond fence_num */
+	uint64_t failsafe_drops;   /* register writes dropped in failsafe */
+	uint64_t hole_accesses;    /* BAR0 between 2 MiB and 8 MiB */
+	uint64_t gtt_accesses;     /* GGTT range, until shadowing exists */
+	uint64_t aperture_accesses;
+};
+
+struct vgpu {
+	struct vm *vm;
+	unsigned vgt_id;
+	const struct vgpu_type_info *type;
+	struct vgpu_partition part;
+	struct vpci_func pci;
+	struct vreg_file regs;
+	struct pvinfo pvinfo;
+	uint32_t mmio_index;       /* BAR4 MMIO_INDEX */
+	struct vgpu_stats stats;
+	bool gtt_reported, aperture_reported, ro_reported;
+};
+
+/* Create the vGPU of vm (type, partition from gm_partition) and put it on
+ * the VM's PCI bus at 00:02.0 with its BARs decoding at reset addresses. */
+struct vgpu *vgpu_create(struct vm *vm, const struct gpu_backend *be,
+                         enum vgpu_type type, const struct vgpu_partition *part,
+                         uint16_t device_id, unsigned vgt_id);
+void vgpu_destroy(struct vgpu *g);
+/* The closing report of its counters. */
+void vgpu_report(const struct vgpu *g);
+
+/* gpu/vgpu_regs.c: the Gen9 register descriptors of a vGPU. */
+extern const struct vreg_desc vgpu_gen9_regs[];
+extern const unsigned vgpu_gen9_nregs;
+
+/* BAR0 offset dispatch (also reached through BAR4 MMIO_INDEX/DATA). */
+bool vgpu_bar0_access(struct vgpu *g, uint64_t off, unsigned size, bool write,
+                      uint64_t *value);
+
+#endif
