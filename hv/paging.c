@@ -77,6 +77,31 @@ const struct pt_format pt_format_ept = {
 	.leaf = ept_leaf, .flags = ept_flags,
 };
 
+/* VT-d second-level entries (VTD-FACTS §5): R bit 0, W bit 1, PS bit 7;
+ * no execute or memory-type bits in legacy mode. */
+static uint64_t vtd_leaf(unsigned flags, unsigned level)
+{
+	uint64_t e = VTDE_R;
+
+	if (flags & PT_WRITE)
+		e |= VTDE_W;
+	if (level > 1)
+		e |= PTE_PS;
+	return e;
+}
+
+static unsigned vtd_flags(uint64_t e)
+{
+	/* Execute has no meaning for DMA: report it so that the effective
+	 * rights (an AND over the levels) come down to W alone. */
+	return ((e & VTDE_W) ? PT_WRITE : 0) | PT_EXEC;
+}
+
+const struct pt_format pt_format_vtd = {
+	.name = "vtd", .present = VTDE_R | VTDE_W, .table = VTDE_R | VTDE_W,
+	.leaf = vtd_leaf, .flags = vtd_flags,
+};
+
 static bool present(const struct pt *pt, uint64_t e)
 {
 	return (e & pt->fmt->present) != 0;
@@ -90,6 +115,15 @@ bool pt_init(struct pt *pt, pt_alloc_fn alloc, void *ctx, bool allow_1g)
 bool pt_init_format(struct pt *pt, const struct pt_format *fmt,
                     pt_alloc_fn alloc, void *ctx, bool allow_1g)
 {
+	return pt_init_levels(pt, fmt, PT_LEVELS, alloc, ctx, allow_1g);
+}
+
+bool pt_init_levels(struct pt *pt, const struct pt_format *fmt, unsigned levels,
+                    pt_alloc_fn alloc, void *ctx, bool allow_1g)
+{
+	if (levels < 3 || levels > PT_LEVELS)
+		return false;
+	pt->levels = levels;
 	pt->fmt = fmt;
 	pt->alloc = alloc;
 	pt->ctx = ctx;
@@ -166,20 +200,28 @@ static bool pt_apply(struct pt *pt, uint64_t table, unsigned level, uint64_t va,
 	return true;
 }
 
+/* Does [va, va + size) fit in what the top table covers? */
+static bool pt_in_reach(const struct pt *pt, uint64_t va, uint64_t size)
+{
+	uint64_t reach = level_size(pt->levels) * PT_ENTRIES;
+
+	return pt->levels == PT_LEVELS || (va < reach && size <= reach - va);
+}
+
 bool pt_map(struct pt *pt, uint64_t va, uint64_t pa, uint64_t size,
             unsigned flags)
 {
-	if ((va | pa | size) & 4095)
+	if (((va | pa | size) & 4095) || !pt_in_reach(pt, va, size))
 		return false;
-	return pt_apply(pt, pt->root, PT_LEVELS, va, pa, size, flags, false);
+	return pt_apply(pt, pt->root, pt->levels, va, pa, size, flags, false);
 }
 
 bool pt_unmap(struct pt *pt, uint64_t va, uint64_t size)
 {
-	if ((va | size) & 4095)
+	if (((va | size) & 4095) || !pt_in_reach(pt, va, size))
 		return false;
 	/* pa = va keeps the alignment tests of pt_apply meaningful. */
-	return pt_apply(pt, pt->root, PT_LEVELS, va, va, size, 0, true);
+	return pt_apply(pt, pt->root, pt->levels, va, va, size, 0, true);
 }
 
 bool pt_translate(const struct pt *pt, uint64_t va, uint64_t *pa,
@@ -188,7 +230,7 @@ bool pt_translate(const struct pt *pt, uint64_t va, uint64_t *pa,
 	uint64_t table = pt->root, e = 0;
 	unsigned level, allowed = PT_WRITE | PT_EXEC;
 
-	for (level = PT_LEVELS; level >= 1; level--) {
+	for (level = pt->levels; level >= 1; level--) {
 		e = pt_table(table)[(va / level_size(level)) % PT_ENTRIES];
 		if (!present(pt, e))
 			return false;
@@ -214,7 +256,7 @@ static bool pt_walk(const struct pt *pt, uint64_t table, unsigned level,
 		uint64_t va = va_base + i * level_size(level);
 		unsigned f = allowed & pt->fmt->flags(e);
 
-		if (level == PT_LEVELS && i >= 256)
+		if (level == 4 && pt->levels == 4 && i >= 256)
 			va |= 0xffff000000000000ull;    /* canonical upper half */
 		if (!present(pt, e))
 			continue;
@@ -232,7 +274,7 @@ static bool pt_walk(const struct pt *pt, uint64_t table, unsigned level,
 
 bool pt_for_each_leaf(const struct pt *pt, pt_leaf_fn fn, void *ctx)
 {
-	return pt_walk(pt, pt->root, PT_LEVELS, 0, PT_WRITE | PT_EXEC, fn, ctx);
+	return pt_walk(pt, pt->root, pt->levels, 0, PT_WRITE | PT_EXEC, fn, ctx);
 }
 
 struct wx_state {
@@ -286,6 +328,6 @@ static void pt_free_tables(struct pt *pt, uint64_t table, unsigned level,
 void pt_destroy(struct pt *pt, pt_free_fn free_fn, void *ctx)
 {
 	if (pt->root)
-		pt_free_tables(pt, pt->root, PT_LEVELS, free_fn, ctx);
+		pt_free_tables(pt, pt->root, pt->levels, free_fn, ctx);
 	pt->root = 0;
 }

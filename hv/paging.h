@@ -34,7 +34,7 @@
 #define PT_EXEC      (1u << 1)
 #define PT_UNCACHED  (1u << 2)     /* PCD|PWT: for MMIO */
 
-#define PT_LEVELS    4
+#define PT_LEVELS    4            /* the most a table has */
 #define PT_ENTRIES   512
 
 /* EPT entry bits, SDM Vol. 3C Table 29-6 (4 KiB leaf) and 29-3..29-5. */
@@ -44,6 +44,10 @@
 #define EPTE_MT_SHIFT 3            /* memory type, leaves only */
 #define EPT_MT_UC    0ull
 #define EPT_MT_WB    6ull
+
+/* VT-d second-level entry bits, VTD-FACTS §5 (VT-d spec §9.8). */
+#define VTDE_R       (1ull << 0)
+#define VTDE_W       (1ull << 1)
 
 typedef uint64_t (*pt_alloc_fn)(void *ctx);  /* HPA of a zeroed page, 0 = none */
 typedef void (*pt_free_fn)(void *ctx, uint64_t hpa);
@@ -59,10 +63,12 @@ struct pt_format {
 
 extern const struct pt_format pt_format_x86;
 extern const struct pt_format pt_format_ept;
+extern const struct pt_format pt_format_vtd;
 
 struct pt {
 	const struct pt_format *fmt;
-	uint64_t root;                /* HPA of the PML4 */
+	uint64_t root;                /* HPA of the top table */
+	unsigned levels;              /* 4 (48-bit) or 3 (39-bit) */
 	pt_alloc_fn alloc;
 	void *ctx;
 	bool allow_1g;                /* CPUID.80000001H:EDX.Page1GB */
@@ -75,8 +81,11 @@ struct pt_stats {
 
 /* x86 page tables (the hypervisor's own). */
 bool pt_init(struct pt *pt, pt_alloc_fn alloc, void *ctx, bool allow_1g);
-/* Any format. */
+/* Any format, 4 levels. */
 bool pt_init_format(struct pt *pt, const struct pt_format *fmt,
+                    pt_alloc_fn alloc, void *ctx, bool allow_1g);
+/* Any format, 3 or 4 levels (VT-d: AGAW 39 or 48 bits). */
+bool pt_init_levels(struct pt *pt, const struct pt_format *fmt, unsigned levels,
                     pt_alloc_fn alloc, void *ctx, bool allow_1g);
 
 /* Free every table (the root included) through free_fn. */
