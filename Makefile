@@ -58,7 +58,9 @@ PURE_C     := hv/config.c hv/palloc.c hv/paging.c hv/console.c \
               hv/loader.c hv/loader_elf.c hv/loader_multiboot.c \
               vmx/caps.c vmx/io.c vmx/cpuid_policy.c vmx/gwalk.c \
               vmx/decode.c vmx/emulate.c ept/trap.c ept/ept.c \
-              hv/vpci.c gpu/partition.c gpu/vreg.c pvinfo/pvinfo.c
+              hv/vpci.c gpu/partition.c gpu/vreg.c pvinfo/pvinfo.c \
+              iommu/dmar.c iommu/vtd_tables.c gpu/ggtt.c gpu/gen9_gt.c \
+              gpu/model.c
 UNIT_C     := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_C:tests/unit/%.c=$(BUILD)/unit/%)
 

@@ -10,6 +10,8 @@
 #define GEN9_CLASS_DISPLAY_VGA   0x030000u   /* class 03, subclass 00 */
 #define GEN9_HOST_BRIDGE_DEVICE  0x191f      /* SKL host bridge */
 #define GEN9_REVISION            0x06
+/* Gen9 GT2 device IDs (§1: SKL desktop/ULT, KBL desktop/ULT, CFL S/H). */
+#define GEN9_GT2_DEVICE_IDS      { 0x1912, 0x1916, 0x5912, 0x5916, 0x3e92, 0x3e9b }
 
 /* BARs (§1): BAR0 GTTMMADR 16 MiB 64-bit; BAR2 GMADR 64-bit prefetchable;
  * BAR4 I/O, 64 bytes, MMIO_INDEX at +0 and MMIO_DATA at +4. */

@@ -8,6 +8,8 @@
 #include <string.h>
 #include "gpu/backend.h"
 #include "gpu/gen9.h"
+#include "gpu/gen9_gt.h"
+#include "gpu/gpu_dma.h"
 #include "gpu/vgpu.h"
 #include "hv/console.h"
 #include "hv/mm.h"
@@ -107,21 +109,56 @@ static bool vgpu_mmio(struct vgpu *g, uint32_t off, unsigned size, bool write,
 	return vreg_write(&g->regs, off, size, *value);
 }
 
+/* A GGTT access (BAR0 + 8 MiB): docs/iommu.md, "GGTT shadowing". */
+static void vgpu_ggtt_access(struct vgpu *g, uint64_t off, unsigned size,
+                             bool write, uint64_t *value)
+{
+	uint64_t index, shadow, rejected = g->ggtt.rejected;
+
+	if (!write) {
+		*value = ggtt_guest_read(&g->ggtt, off, size);
+		return;
+	}
+	if (g->pvinfo.failsafe) {
+		g->stats.failsafe_drops++;
+		return;
+	}
+	if (ggtt_guest_write(&g->ggtt, off, size, *value, &index, &shadow) ==
+	    GGTT_DROP) {
+		if (!g->dropped_reported)
+			log_warn("vm '%s': vgpu: GGTT write to entry %#llx outside its"
+			         " windows dropped (reported once)", g->vm->name,
+			         (ull)(off / 8));
+		g->dropped_reported = true;
+		return;
+	}
+	if (g->ggtt.rejected != rejected && !g->rejected_reported) {
+		log_warn("vm '%s': vgpu: GGTT entry %#llx points at GPA %#llx, outside"
+		         " its RAM: scratch page instead (reported once)", g->vm->name,
+		         (ull)index, (ull)(ggtt_guest_read(&g->ggtt, index * 8, 8) &
+		                           GGTT_PTE_ADDR));
+		g->rejected_reported = true;
+	}
+	gen9_ggtt_write(g->be->mmio, index, shadow);
+}
+
+void vgpu_ggtt_flush(struct vgpu *g)
+{
+	gen9_ggtt_flush(g->be->mmio);
+}
+
 bool vgpu_bar0_access(struct vgpu *g, uint64_t off, unsigned size, bool write,
                       uint64_t *value)
 {
 	if (off + size <= GEN9_MMIO_SIZE)
 		return vgpu_mmio(g, (uint32_t)off, size, write, value);
-	if (off < GEN9_GGTT_OFFSET) {
-		g->stats.hole_accesses++;
-	} else {
-		g->stats.gtt_accesses++;
-		if (write && !g->gtt_reported)
-			log_warn("vm '%s': vgpu: GGTT write at +%#llx dropped: GGTT"
-			         " shadowing is not implemented yet (reported once)",
-			         g->vm->name, (ull)(off - GEN9_GGTT_OFFSET));
-		g->gtt_reported = g->gtt_reported || write;
+	if (off >= GEN9_GGTT_OFFSET) {
+		if (size != 4 && size != 8)
+			return false;        /* PTEs are written whole or by halves */
+		vgpu_ggtt_access(g, off - GEN9_GGTT_OFFSET, size, write, value);
+		return true;
 	}
+	g->stats.hole_accesses++;
 	if (!write)
 		*value = 0;
 	return true;
@@ -135,16 +172,24 @@ static bool vgpu_bar0_trap(void *arg, uint64_t off, unsigned size, bool write,
 
 /* ---- BAR2 (aperture) and BAR4 (I/O) ------------------------------------------ */
 
+/* The aperture: BAR2 offset = GM address (the guest's GM addresses are
+ * the host's). Inside the VM's mappable window the backend resolves it
+ * through the GGTT; outside: reads all-ones, writes dropped, counted. */
 static bool vgpu_bar2_trap(void *arg, uint64_t off, unsigned size, bool write,
                            uint64_t *value)
 {
 	struct vgpu *g = arg;
+	const struct gm_window *w = &g->part.low;
 
 	g->stats.aperture_accesses++;
+	if (off >= w->base && off + size <= w->base + w->size &&
+	    (off & 4095) + size <= 4096)
+		return g->be->aperture(g->be->aperture_ctx, off, size, write, value);
+	g->stats.aperture_outside++;
 	if (!g->aperture_reported)
-		log_warn("vm '%s': vgpu: aperture access at +%#llx: not routed"
-		         " through the GGTT yet (reads all-ones, writes dropped;"
-		         " reported once)", g->vm->name, (ull)off);
+		log_warn("vm '%s': vgpu: aperture access at %#llx outside its window"
+		         " [%#llx, %#llx): dropped (reported once)", g->vm->name,
+		         (ull)off, (ull)w->base, (ull)(w->base + w->size));
 	g->aperture_reported = true;
 	if (!write)
 		*value = size == 8 ? ~0ull : (1ull << (8 * size)) - 1;
@@ -245,6 +290,43 @@ static void vgpu_pci_init(struct vgpu *g, const struct gpu_backend *be,
 	vpci_cfg_set(f, VGPU_MSI_CAP + 12, 2, 0, 0xffff);
 }
 
+/* Point every entry of the VM's windows at the scratch page (not
+ * present): at creation, whatever the physical GGTT held there goes; at
+ * the end, nothing of the VM stays reachable. */
+static void vgpu_ggtt_scrub(struct vgpu *g)
+{
+	const struct gm_window *w[2] = { &g->part.low, &g->part.high };
+	uint64_t i;
+	unsigned k;
+
+	for (k = 0; k < 2; k++)
+		for (i = w[k]->base / GGTT_PAGE; i < (w[k]->base + w[k]->size) / GGTT_PAGE; i++)
+			gen9_ggtt_write(g->be->mmio, i, GPU_SCRATCH_IOVA);
+	gen9_ggtt_flush(g->be->mmio);
+}
+
+static size_t vgpu_ggtt_pages(const struct vgpu *g)
+{
+	return (ggtt_vm_entries(&g->part.low, &g->part.high) * 8 + PAGE_SIZE - 1) /
+	       PAGE_SIZE;
+}
+
+static bool vgpu_ggtt_init(struct vgpu *g)
+{
+	struct vm *vm = g->vm;
+
+	if (!gpu_dma_add_vm(vm->id, vm->ram_hpa, vm->ram_bytes, &g->iova_base)) {
+		log_error("vm '%s': vgpu: no IOVA window (a vGPU VM has at most"
+		          " %lluG of RAM; at most %u vGPUs)", vm->name,
+		          (ull)(GPU_IOVA_WINDOW >> 30), GPU_IOVA_MAX_VMS);
+		return false;
+	}
+	ggtt_vm_init(&g->ggtt, &g->part.low, &g->part.high, vm->ram_bytes,
+	             g->iova_base, GPU_SCRATCH_IOVA, mm_alloc_pages(vgpu_ggtt_pages(g)));
+	vgpu_ggtt_scrub(g);
+	return true;
+}
+
 struct vgpu *vgpu_create(struct vm *vm, const struct gpu_backend *be,
                          enum vgpu_type type, const struct vgpu_partition *part,
                          uint16_t device_id, unsigned vgt_id)
@@ -253,6 +335,7 @@ struct vgpu *vgpu_create(struct vm *vm, const struct gpu_backend *be,
 	struct pvinfo_init pi;
 
 	g->vm = vm;
+	g->be = be;
 	g->vgt_id = vgt_id;
 	g->type = vgpu_type_info(type);
 	g->part = *part;
@@ -273,6 +356,8 @@ struct vgpu *vgpu_create(struct vm *vm, const struct gpu_backend *be,
 		.fence_num = part->fence_num,
 	};
 	pvinfo_init(&g->pvinfo, &pi);
+	if (!vgpu_ggtt_init(g))
+		return NULL;
 	vgpu_pci_init(g, be, device_id);
 	if (!vpci_add(&vm->pci, 2, 0, &g->pci))
 		return NULL;
@@ -286,6 +371,9 @@ struct vgpu *vgpu_create(struct vm *vm, const struct gpu_backend *be,
 	         (ull)part->high.base, (ull)(part->high.base + part->high.size),
 	         (ull)(part->high.size >> 20), part->fence_base,
 	         part->fence_base + part->fence_num - 1);
+	log_info("vm '%s': vGPU %s: IOVA window [%#llx, %#llx) for its RAM",
+	         vm->name, g->type->name, (ull)g->iova_base,
+	         (ull)(g->iova_base + vm->ram_bytes));
 	return g;
 }
 
@@ -294,16 +382,25 @@ void vgpu_report(const struct vgpu *g)
 	const struct vgpu_stats *s = &g->stats;
 
 	log_info("vm '%s': vgpu: unknown registers %llu reads, %llu writes;"
-	         " fence writes dropped %llu; PVINFO read-only writes %llu;"
-	         " GGTT accesses %llu; aperture accesses %llu%s", g->vm->name,
-	         (ull)g->regs.unknown_reads, (ull)g->regs.unknown_writes,
-	         (ull)s->fence_drops, (ull)g->pvinfo.ro_writes,
-	         (ull)s->gtt_accesses, (ull)s->aperture_accesses,
-	         g->pvinfo.failsafe ? "; failsafe" : "");
+	         " fence writes dropped %llu; PVINFO read-only writes %llu%s",
+	         g->vm->name, (ull)g->regs.unknown_reads,
+	         (ull)g->regs.unknown_writes, (ull)s->fence_drops,
+	         (ull)g->pvinfo.ro_writes, g->pvinfo.failsafe ? "; failsafe" : "");
+	log_info("vm '%s': vgpu: GGTT writes %llu applied, %llu outside its windows"
+	         " dropped, %llu outside its RAM sent to scratch; aperture"
+	         " accesses %llu, %llu outside its window", g->vm->name,
+	         (ull)g->ggtt.applied, (ull)g->ggtt.dropped, (ull)g->ggtt.rejected,
+	         (ull)s->aperture_accesses, (ull)s->aperture_outside);
 }
 
 void vgpu_destroy(struct vgpu *g)
 {
+	if (g->ggtt.guest) {
+		vgpu_ggtt_scrub(g);
+		gpu_dma_remove_vm(g->vm->id, g->vm->ram_bytes);
+		palloc_free(&hv_palloc, (uint64_t)(uintptr_t)g->ggtt.guest,
+		            vgpu_ggtt_pages(g));
+	}
 	palloc_free(&hv_palloc, (uint64_t)(uintptr_t)g->regs.regs, VREG_PAGES);
 	palloc_free(&hv_palloc, (uint64_t)(uintptr_t)g->regs.reported, REPORTED_PAGES);
 	palloc_free(&hv_palloc, (uint64_t)(uintptr_t)g, VGPU_STRUCT_PAGES);

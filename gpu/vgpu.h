@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "gpu/ggtt.h"
 #include "gpu/partition.h"
 #include "gpu/vreg.h"
 #include "hv/vpci.h"
@@ -25,21 +26,24 @@ struct vgpu_stats {
 	uint64_t fence_drops;      /* writes to fences beyond fence_num */
 	uint64_t failsafe_drops;   /* register writes dropped in failsafe */
 	uint64_t hole_accesses;    /* BAR0 between 2 MiB and 8 MiB */
-	uint64_t gtt_accesses;     /* GGTT range, until shadowing exists */
+	uint64_t aperture_outside; /* aperture accesses outside the window */
 	uint64_t aperture_accesses;
 };
 
 struct vgpu {
 	struct vm *vm;
+	const struct gpu_backend *be;
 	unsigned vgt_id;
 	const struct vgpu_type_info *type;
 	struct vgpu_partition part;
 	struct vpci_func pci;
 	struct vreg_file regs;
 	struct pvinfo pvinfo;
+	struct ggtt_vm ggtt;       /* its GGTT entries, shadowed */
+	uint64_t iova_base;        /* its window in the GPU's DMA domain */
 	uint32_t mmio_index;       /* BAR4 MMIO_INDEX */
 	struct vgpu_stats stats;
-	bool gtt_reported, aperture_reported, ro_reported;
+	bool dropped_reported, rejected_reported, aperture_reported, ro_reported;
 };
 
 /* Create the vGPU of vm (type, partition from gm_partition) and put it on
@@ -50,6 +54,9 @@ struct vgpu *vgpu_create(struct vm *vm, const struct gpu_backend *be,
 void vgpu_destroy(struct vgpu *g);
 /* The closing report of its counters. */
 void vgpu_report(const struct vgpu *g);
+
+/* GGTT_FLUSH: the guest flushed its GGTT writes (GFX_FLSH_CNTL). */
+void vgpu_ggtt_flush(struct vgpu *g);
 
 /* gpu/vgpu_regs.c: the Gen9 register descriptors of a vGPU. */
 extern const struct vreg_desc vgpu_gen9_regs[];

@@ -35,6 +35,18 @@ static uint32_t forcewake_write(void *owner, uint32_t off, uint32_t old,
 	return value;
 }
 
+/* The guest's GGTT flush (GEN9-FACTS §2): its entries are already in the
+ * physical GGTT; flush that. The register reads back 0: done. */
+static uint32_t flush_write(void *owner, uint32_t off, uint32_t old,
+                            uint32_t value)
+{
+	(void)off;
+	(void)old;
+	if (value & 1)
+		vgpu_ggtt_flush(owner);
+	return 0;
+}
+
 /* Sorted by offset (vreg_init checks). */
 const struct vreg_desc vgpu_gen9_regs[] = {
 	{ GEN9_FORCEWAKE_ACK_RENDER, 1, 0, 0xffffffff, 0, NULL, NULL, "FORCEWAKE_ACK_RENDER" },
@@ -45,7 +57,7 @@ const struct vreg_desc vgpu_gen9_regs[] = {
 	{ GEN9_FORCEWAKE_MEDIA, 1, 0, 0, VREG_MASKED, NULL, forcewake_write, "FORCEWAKE_MEDIA" },
 	{ GEN9_FORCEWAKE_RENDER, 1, 0, 0, VREG_MASKED, NULL, forcewake_write, "FORCEWAKE_RENDER" },
 	{ GEN9_FENCE_BASE, GEN9_NUM_FENCES * 2, 0, 0, 0, NULL, fence_write, "FENCE" },
-	{ GEN9_GFX_FLSH_CNTL, 1, 0, 0, 0, NULL, NULL, "GFX_FLSH_CNTL" },
+	{ GEN9_GFX_FLSH_CNTL, 1, 0, 0, 0, NULL, flush_write, "GFX_FLSH_CNTL" },
 	{ GEN9_FORCEWAKE_ACK_GT, 1, 0, 0xffffffff, 0, NULL, NULL, "FORCEWAKE_ACK_GT" },
 };
 

@@ -8,6 +8,7 @@
  * state outside the caller's structures.
  */
 #include "hv/config.h"
+#include "gpu/gen9.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -50,6 +51,7 @@ static const char *const vgpu_words[] = {
 static const char *const selftest_words[] = {
 	[SELFTEST_NONE] = "none",           [SELFTEST_WRITE_TEXT] = "write-text",
 	[SELFTEST_EXEC_DATA] = "exec-data", [SELFTEST_UD] = "ud",
+	[SELFTEST_IOMMU_EDU] = "iommu-edu",
 };
 
 static const char *word_or_unknown(const char *const *words, size_t nwords,
@@ -640,10 +642,7 @@ static bool set_vgpu(struct parser *p, struct value v)
 	return true;
 }
 
-/* Gen9 GT2 device IDs (GEN9-FACTS §1: SKL, KBL, CFL). */
-static const uint16_t gen9_device_ids[] = {
-	0x1912, 0x1916, 0x5912, 0x5916, 0x3e92, 0x3e9b,
-};
+static const uint16_t gen9_device_ids[] = GEN9_GT2_DEVICE_IDS;
 
 static bool set_vgpu_device(struct parser *p, struct value v)
 {

@@ -53,6 +53,7 @@ enum selftest {
 	SELFTEST_WRITE_TEXT, /* store into hypervisor text: expect #PF */
 	SELFTEST_EXEC_DATA,  /* jump into a data page: expect #PF (NX) */
 	SELFTEST_UD,         /* ud2: expect #UD */
+	SELFTEST_IOMMU_EDU,  /* VT-d DMA through QEMU's edu device */
 };
 
 struct config_module {

@@ -5,6 +5,7 @@
  */
 #include <string.h>
 #include "gpu/backend.h"
+#include "gpu/gpu_dma.h"
 #include "gpu/partition.h"
 #include "hv/acpi.h"
 #include "hv/console.h"
@@ -21,6 +22,7 @@
 #include "hv/selftest.h"
 #include "hv/tsc.h"
 #include "hv/vm.h"
+#include "iommu/iommu.h"
 #include "vmx/caps.h"
 #include "vmx/vmx.h"
 #include "version.h"
@@ -102,38 +104,41 @@ static void hv_print_memory(const struct boot_info *bi)
 	         bi->nmem, bi->nmem_dropped ? " (some dropped)" : "");
 }
 
-static void hv_print_acpi(const struct boot_info *bi)
+static struct acpi_info hv_acpi;
+
+/* The ACPI tables found; NULL if there are none. */
+static const struct acpi_info *hv_print_acpi(const struct boot_info *bi)
 {
-	static struct acpi_info ai;
 	char names[CON_LINE_MAX - 64] = "", err[ACPI_ERR_MAX];
 	const struct acpi_table_ref *dmar;
 	size_t len = 0;
 	unsigned i;
 
-	if (!acpi_scan(bi->acpi_rsdp, &ai, err, sizeof(err))) {
+	if (!acpi_scan(bi->acpi_rsdp, &hv_acpi, err, sizeof(err))) {
 		log_warn("acpi: %s", err);
-		return;
+		return NULL;
 	}
-	for (i = 0; i < ai.ntables && len + 6 < sizeof(names); i++) {
-		memcpy(names + len, ai.table[i].sig, 4);
+	for (i = 0; i < hv_acpi.ntables && len + 6 < sizeof(names); i++) {
+		memcpy(names + len, hv_acpi.table[i].sig, 4);
 		len += 4;
-		if (!ai.table[i].checksum_ok)
+		if (!hv_acpi.table[i].checksum_ok)
 			names[len++] = '!';
 		names[len++] = ' ';
 	}
 	if (len)
 		names[len - 1] = '\0';
 	log_info("acpi: RSDP rev %u at %#llx, OEM '%s', %u tables via %s: %s",
-	         ai.revision, (unsigned long long)ai.rsdp_hpa, ai.oem, ai.ntables,
-	         ai.via_xsdt ? "XSDT" : "RSDT", names);
+	         hv_acpi.revision, (unsigned long long)hv_acpi.rsdp_hpa, hv_acpi.oem, hv_acpi.ntables,
+	         hv_acpi.via_xsdt ? "XSDT" : "RSDT", names);
 	log_info("acpi: %u CPU(s) enabled in the MADT",
-	         acpi_madt_cpus(acpi_find(&ai, "APIC")));
-	dmar = acpi_find(&ai, "DMAR");
+	         acpi_madt_cpus(acpi_find(&hv_acpi, "APIC")));
+	dmar = acpi_find(&hv_acpi, "DMAR");
 	if (dmar)
 		log_info("acpi: DMAR at %#llx, %u bytes: VT-d remapping hardware"
 		         " described", (unsigned long long)dmar->hpa, dmar->length);
 	else
 		log_info("acpi: no DMAR table: no VT-d remapping hardware");
+	return &hv_acpi;
 }
 
 static void hv_print_config(const struct boot_info *bi)
@@ -263,6 +268,12 @@ static void hv_run_vms(const struct boot_info *bi)
 	be = gpu_backend_probe();
 	if (!hv_partition_gpu(bi, be, parts))
 		return;
+	for (i = 0; i < bi->config.nvms && bi->config.vm[i].vgpu == VGPU_NONE; i++)
+		;
+	if (i < bi->config.nvms && !gpu_dma_init(be)) {
+		log_error("gpu: cannot build the GPU's DMA domain; no VM started");
+		return;
+	}
 	n = vm_create_all(bi, be, parts, vms);
 	log_info("run: %u of %u VM(s) ready, time slice %u us (%llu TSC ticks),"
 	         " %llu TSC ticks since efi_main", n, bi->config.nvms,
@@ -278,13 +289,16 @@ static void hv_run_vms(const struct boot_info *bi)
 static __attribute__((noreturn)) void hv_main_on_stack(void *arg)
 {
 	struct boot_info *bi = arg;
+	const struct acpi_info *acpi;
 
 	hv_print_cpu();
 	hv_print_vmx();
 	hv_print_memory(bi);
-	hv_print_acpi(bi);
+	acpi = hv_print_acpi(bi);
 	hv_print_config(bi);
 	hv_print_files(bi);
+	if (!iommu_init(acpi))
+		panic("vtd: out of memory for the remapping tables");
 	selftest_run(bi->config.selftest);
 	hv_mask_pic();
 	hv_run_vms(bi);

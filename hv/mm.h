@@ -28,6 +28,10 @@ void *mm_alloc_pages(uint64_t npages);
  */
 void mmu_init(const struct boot_info *bi);
 
+/* Map device registers [hpa, hpa + size) uncached, no-execute, in the
+ * hypervisor's page tables (and the firmware's view). */
+void mmu_map_mmio(uint64_t hpa, uint64_t size);
+
 /* CR3 to load around a UEFI runtime-service call (hv/mmu.c explains). */
 uint64_t mmu_firmware_cr3(void);
 

@@ -139,6 +139,17 @@ void mmu_init(const struct boot_info *bi)
 	         (unsigned long long)st.pages_4k, hv_pt.ntables);
 }
 
+void mmu_map_mmio(uint64_t hpa, uint64_t size)
+{
+	uint64_t base = hpa & ~(PAGE_SIZE - 1);
+	uint64_t end = (hpa + size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+
+	mmu_map(&hv_pt, base, end, PT_WRITE | PT_UNCACHED);
+	if (hv_firmware_pt != &hv_pt)
+		mmu_map(&hv_efi_pt, base, end, PT_WRITE | PT_UNCACHED);
+	write_cr3(read_cr3());               /* drop stale translations */
+}
+
 uint64_t mmu_firmware_cr3(void)
 {
 	return hv_firmware_pt->root;

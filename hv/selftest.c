@@ -5,6 +5,7 @@
  */
 #include "hv/console.h"
 #include "hv/selftest.h"
+#include "iommu/edu_test.h"
 
 static const uint8_t selftest_ret = 0xc3;    /* "ret", in rodata (NX) */
 
@@ -29,6 +30,9 @@ void selftest_run(enum selftest which)
 		log_info("selftest: executing ud2; expect #UD");
 		__asm__ __volatile__("ud2");
 		break;
+	case SELFTEST_IOMMU_EDU:
+		iommu_edu_selftest();
+		return;
 	}
 	log_error("selftest: %s did not fault", config_selftest_name(which));
 }

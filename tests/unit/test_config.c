@@ -179,7 +179,7 @@ static void test_global_key_errors(void **state)
 	EXPECT_ERROR("\non_exit = poweroff\n", 2, "invalid value 'poweroff' "
 	             "for 'on_exit' (expected shutdown, reboot or halt)");
 	EXPECT_ERROR("selftest = all\n", 1, "invalid value 'all' for "
-	             "'selftest' (expected none, write-text, exec-data or ud)");
+	             "'selftest' (expected none, write-text, exec-data, ud or iommu-edu)");
 	EXPECT_ERROR(VM_A "log_level = info\n", 4, "global key 'log_level' "
 	             "must come before the first [vm] section");
 	EXPECT_ERROR(VM_A "serial = none\n", 4, "global key 'serial' "
