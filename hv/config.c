@@ -378,6 +378,7 @@ enum key_id {
 	KEY_ON_EXIT,
 	KEY_SELFTEST,
 	KEY_TIME_SLICE,
+	KEY_VTD_INVALIDATION,
 	KEY_MEMORY,
 	KEY_CPU,
 	KEY_IMAGE,
@@ -664,6 +665,27 @@ static bool set_vgpu_device(struct parser *p, struct value v)
 	            SHOWN(v.text));
 }
 
+static const char *const vtd_invalidation_words[] = {
+	[VTD_INV_AUTO] = "auto", [VTD_INV_REGISTER] = "register",
+};
+
+const char *config_vtd_invalidation_name(enum vtd_invalidation v)
+{
+	return word_or_unknown(vtd_invalidation_words,
+	                       COUNT_OF(vtd_invalidation_words), (unsigned)v);
+}
+
+static bool set_vtd_invalidation(struct parser *p, struct value v)
+{
+	unsigned how = VTD_INV_AUTO;
+
+	if (!choose_word(p, "vtd_invalidation", v.text, vtd_invalidation_words,
+	                 COUNT_OF(vtd_invalidation_words), &how))
+		return false;
+	p->cfg->vtd_invalidation = (enum vtd_invalidation)how;
+	return true;
+}
+
 static const char *const switch_words[] = { "off", "on" };
 
 static bool set_testdev(struct parser *p, struct value v)
@@ -734,11 +756,12 @@ static const struct key_rule key_rules[KEY_COUNT] = {
 	[KEY_MODULE]    = { "module",    SCOPE_VM,     true,  true,  add_module },
 	[KEY_VGPU]      = { "vgpu",      SCOPE_VM,     false, false, set_vgpu },
 	[KEY_TIME_SLICE] = { "time_slice", SCOPE_GLOBAL, false, false, set_time_slice },
+	[KEY_VTD_INVALIDATION] = { "vtd_invalidation", SCOPE_GLOBAL, false, false, set_vtd_invalidation },
 	[KEY_TESTDEV]   = { "testdev",   SCOPE_VM,     false, false, set_testdev },
 	[KEY_VGPU_DEVICE] = { "vgpu_device", SCOPE_VM, false, false, set_vgpu_device },
 };
 
-#define KEY_NAME_MAX 16   /* longer than any key in key_rules */
+#define KEY_NAME_MAX 24   /* longer than any key in key_rules */
 
 static const struct key_rule *find_key(struct span key)
 {

@@ -48,6 +48,12 @@ enum vgpu_type {
 };
 
 /* Boot-time self-tests of the core's own protections (docs/config.md). */
+/* How VT-d invalidations are issued (VTD-FACTS §4, §6). */
+enum vtd_invalidation {
+	VTD_INV_AUTO = 0,    /* the queue where ECAP.QI, else registers */
+	VTD_INV_REGISTER,    /* always the CCMD/IOTLB registers */
+};
+
 enum selftest {
 	SELFTEST_NONE = 0,
 	SELFTEST_WRITE_TEXT, /* store into hypervisor text: expect #PF */
@@ -90,6 +96,7 @@ struct config {
 	enum on_exit on_exit;
 	enum selftest selftest;
 	uint32_t time_slice_us;          /* scheduler slice per vCPU */
+	enum vtd_invalidation vtd_invalidation;
 	unsigned nvms;
 	struct vm_config vm[CONFIG_MAX_VMS];
 };
@@ -130,6 +137,7 @@ const char *config_log_level_name(enum log_level l);
 const char *config_on_exit_name(enum on_exit e);
 const char *config_vgpu_name(enum vgpu_type t);
 const char *config_selftest_name(enum selftest s);
+const char *config_vtd_invalidation_name(enum vtd_invalidation v);
 
 /*
  * Format a byte count the way the config accepts it back: the largest unit

@@ -297,7 +297,7 @@ static __attribute__((noreturn)) void hv_main_on_stack(void *arg)
 	acpi = hv_print_acpi(bi);
 	hv_print_config(bi);
 	hv_print_files(bi);
-	if (!iommu_init(acpi))
+	if (!iommu_init(acpi, bi->config.vtd_invalidation == VTD_INV_REGISTER))
 		panic("vtd: out of memory for the remapping tables");
 	selftest_run(bi->config.selftest);
 	hv_mask_pic();

@@ -32,7 +32,7 @@ static uint64_t iommu_alloc_table(void *ctx)
 	return hpa;
 }
 
-static void iommu_probe_units(void)
+static void iommu_probe_units(bool registers_only)
 {
 	char err[120];
 	unsigned i;
@@ -41,7 +41,7 @@ static void iommu_probe_units(void)
 		struct vtd_unit *u = &io.unit[io.nunits];
 		const struct dmar_unit *d = &io.dmar.unit[i];
 
-		if (!vtd_unit_probe(u, d->base, err, sizeof(err))) {
+		if (!vtd_unit_probe(u, d->base, registers_only, err, sizeof(err))) {
 			log_error("vtd: %s; unit left off", err);
 			continue;
 		}
@@ -51,7 +51,7 @@ static void iommu_probe_units(void)
 		         u->version & 0xf, (unsigned long long)u->cap,
 		         (unsigned long long)u->ecap,
 		         u->aw == VTD_AW_39BIT ? "39-bit" : "48-bit",
-		         (u->ecap & 2) ? "queued" : "register",
+		         ((u->ecap & 2) && !registers_only) ? "queued" : "register",
 		         u->coherent ? "" : ", non-coherent walks",
 		         u->caching_mode ? ", caching mode" : "",
 		         d->include_all ? ", all PCI devices" : "");
@@ -63,7 +63,7 @@ static void iommu_probe_units(void)
 	}
 }
 
-bool iommu_init(const struct acpi_info *ai)
+bool iommu_init(const struct acpi_info *ai, bool registers_only)
 {
 	const struct acpi_table_ref *t = ai ? acpi_find(ai, "DMAR") : NULL;
 	char err[160];
@@ -81,7 +81,7 @@ bool iommu_init(const struct acpi_info *ai)
 	} else {
 		log_info("vtd: DMAR: host address width %u, %u unit(s), %u RMRR(s)",
 		         io.dmar.haw, io.dmar.nunits, io.dmar.nrmrr);
-		iommu_probe_units();
+		iommu_probe_units(registers_only);
 	}
 	return vtd_tables_init(&io.tables, iommu_alloc_table, &hv_palloc);
 }

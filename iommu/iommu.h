@@ -22,8 +22,9 @@ struct iommu_domain {
 };
 
 /* Find and probe the units (DMAR from the ACPI scan, may be NULL), build
- * the tables. Logs what it finds. false only when out of memory. */
-bool iommu_init(const struct acpi_info *ai);
+ * the tables. registers_only: never use queued invalidation. Logs what it
+ * finds. false only when out of memory. */
+bool iommu_init(const struct acpi_info *ai, bool registers_only);
 /* Is there remapping hardware at all? */
 bool iommu_hardware(void);
 

@@ -113,12 +113,14 @@ static bool vtd_enable_bit(struct vtd_unit *u, uint32_t bit)
 	return vtd_wait_gsts(u, bit, true);
 }
 
-bool vtd_unit_probe(struct vtd_unit *u, uint64_t base, char *err, size_t errlen)
+bool vtd_unit_probe(struct vtd_unit *u, uint64_t base, bool registers_only,
+                    char *err, size_t errlen)
 {
 	unsigned sagaw;
 
 	memset(u, 0, sizeof(*u));
 	u->base = base;
+	u->registers_only = registers_only;
 	mmu_map_mmio(base, PAGE_SIZE);
 	u->version = rd32(u, VTD_VER);
 	u->cap = rd64(u, VTD_CAP);
@@ -242,7 +244,7 @@ bool vtd_unit_enable(struct vtd_unit *u, uint64_t root_hpa, char *err,
 		if (!vtd_command(u, GCMD_SRTP, true))
 			what = "root table pointer";
 	}
-	if (!what && (u->ecap & ECAP_QI) && !vtd_qi_enable(u))
+	if (!what && (u->ecap & ECAP_QI) && !u->registers_only && !vtd_qi_enable(u))
 		what = "queued invalidation";
 	if (!what && !vtd_unit_invalidate(u))
 		what = "invalidation";

@@ -25,6 +25,7 @@ struct vtd_unit {
 	uint32_t gcmd;          /* copy of the persistent GCMD enables */
 	unsigned aw;            /* VTD_AW_39BIT or VTD_AW_48BIT */
 	bool qi;                /* invalidations through the queue */
+	bool registers_only;    /* never use the queue (config) */
 	bool coherent;          /* ECAP.C: walks snoop the CPU's caches */
 	bool caching_mode;      /* CAP.CM */
 	uint64_t *iq;           /* invalidation queue (one page) */
@@ -36,7 +37,8 @@ struct vtd_unit {
 
 /* Read the unit's registers and choose the address width (39-bit when
  * SAGAW offers it, else 48-bit). false with err if unusable. */
-bool vtd_unit_probe(struct vtd_unit *u, uint64_t base, char *err, size_t errlen);
+bool vtd_unit_probe(struct vtd_unit *u, uint64_t base, bool registers_only,
+                    char *err, size_t errlen);
 
 /*
  * Install root_hpa and turn translation on (VTD-FACTS §4, "Enable

@@ -353,6 +353,29 @@ static void test_vgpu_device_errors(void **state)
 	             "key 'vgpu_device' belongs in a [vm NAME] section");
 }
 
+/* ---- vtd_invalidation ------------------------------------------------- */
+
+static void test_vtd_invalidation(void **state)
+{
+	(void)state;
+	PARSE_OK(VM_A);
+	assert_int_equal(cfg.vtd_invalidation, VTD_INV_AUTO);
+	PARSE_OK("vtd_invalidation = register\n" VM_A);
+	assert_int_equal(cfg.vtd_invalidation, VTD_INV_REGISTER);
+	PARSE_OK("vtd_invalidation = auto\n");
+	assert_int_equal(cfg.vtd_invalidation, VTD_INV_AUTO);
+	assert_string_equal(config_vtd_invalidation_name(VTD_INV_REGISTER), "register");
+	assert_string_equal(config_vtd_invalidation_name((enum vtd_invalidation)9), "?");
+	EXPECT_ERROR("vtd_invalidation = queued\n", 1,
+	             "invalid value 'queued' for 'vtd_invalidation' (expected auto"
+	             " or register)");
+	EXPECT_ERROR(VM_A "vtd_invalidation = auto\n", 4,
+	             "global key 'vtd_invalidation' must come before the first [vm]"
+	             " section");
+	EXPECT_ERROR("vtd_invalidaton = auto\n", 1,
+	             "unknown key 'vtd_invalidaton' (did you mean 'vtd_invalidation'?)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -373,6 +396,7 @@ int main(void)
 		T(test_testdev_scope_and_duplicates),
 		T(test_vgpu_device_default_and_values),
 		T(test_vgpu_device_errors),
+		T(test_vtd_invalidation),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
