@@ -128,6 +128,7 @@ bool pt_init_levels(struct pt *pt, const struct pt_format *fmt, unsigned levels,
 	pt->alloc = alloc;
 	pt->ctx = ctx;
 	pt->allow_1g = allow_1g;
+	pt->allow_2m = true;
 	pt->ntables = 0;
 	pt->root = alloc(ctx);
 	if (pt->root)
@@ -170,8 +171,8 @@ static bool pt_apply(struct pt *pt, uint64_t table, unsigned level, uint64_t va,
 	while (size) {
 		uint64_t *e = &pt_table(table)[(va / psize) % PT_ENTRIES];
 		uint64_t chunk = psize - (va & (psize - 1));
-		bool leaf_ok = level == 1 || level == 2 ||
-		               (level == 3 && pt->allow_1g);
+		bool leaf_ok = level == 1 || (level == 2 && pt->allow_2m) ||
+		               (level == 3 && pt->allow_1g && pt->allow_2m);
 
 		if (chunk > size)
 			chunk = size;

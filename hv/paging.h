@@ -71,7 +71,9 @@ struct pt {
 	unsigned levels;              /* 4 (48-bit) or 3 (39-bit) */
 	pt_alloc_fn alloc;
 	void *ctx;
-	bool allow_1g;                /* CPUID.80000001H:EDX.Page1GB */
+	bool allow_1g;                /* 1 GiB leaves (CPU / EPT / VT-d caps) */
+	bool allow_2m;                /* 2 MiB leaves (true unless a VT-d unit
+	                               * lacks CAP.SLLPS bit 0) */
 	unsigned ntables;             /* tables allocated so far */
 };
 

@@ -21,6 +21,7 @@ static struct {
 	struct vtd_tables tables;
 	unsigned aw;               /* one width for every domain */
 	bool coherent;             /* every unit snoops */
+	bool sp_2m, sp_1g;         /* superpages every unit supports */
 } io;
 
 static uint64_t iommu_alloc_table(void *ctx)
@@ -59,6 +60,9 @@ static void iommu_probe_units(bool registers_only)
 		if (u->aw == VTD_AW_48BIT)
 			io.aw = VTD_AW_48BIT;
 		io.coherent = io.coherent && u->coherent;
+		/* CAP.SLLPS, bits 37:34: bit 0 2 MiB, bit 1 1 GiB (VTD-FACTS §3). */
+		io.sp_2m = io.sp_2m && ((u->cap >> 34) & 1);
+		io.sp_1g = io.sp_1g && ((u->cap >> 35) & 1);
 		io.nunits++;
 	}
 }
@@ -71,6 +75,7 @@ bool iommu_init(const struct acpi_info *ai, bool registers_only)
 	memset(&io, 0, sizeof(io));
 	io.aw = VTD_AW_39BIT;
 	io.coherent = true;
+	io.sp_2m = io.sp_1g = true;
 	if (!t) {
 		log_info("vtd: no DMAR table: hardware remapping absent; the tables"
 		         " are built and the GPU model's DMA goes through the"
@@ -94,8 +99,11 @@ bool iommu_hardware(void)
 bool iommu_domain_init(struct iommu_domain *d, uint16_t did)
 {
 	d->did = did;
-	return pt_init_levels(&d->sl, &pt_format_vtd, io.aw + 2, iommu_alloc_table,
-	                      &hv_palloc, false);
+	if (!pt_init_levels(&d->sl, &pt_format_vtd, io.aw + 2, iommu_alloc_table,
+	                    &hv_palloc, io.sp_1g))
+		return false;
+	d->sl.allow_2m = io.sp_2m;
+	return true;
 }
 
 bool iommu_domain_map(struct iommu_domain *d, uint64_t iova, uint64_t hpa,

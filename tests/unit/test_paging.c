@@ -907,6 +907,21 @@ static void test_destroy_frees_every_table(void **state)
 	assert_int_equal(pool.n, 0);
 }
 
+static void test_no_2m_leaves_when_not_allowed(void **state)
+{
+	struct pt_stats st;
+	uint64_t bad;
+
+	(void)state;
+	pt.allow_2m = false;                 /* a VT-d unit without SLLPS */
+	map_ok(0, 0, 4 * MIB2, PT_WRITE);
+	assert_true(pt_check_wx(&pt, &bad, &st));
+	assert_int_equal(st.pages_2m, 0);
+	assert_int_equal(st.pages_1g, 0);
+	assert_int_equal(st.pages_4k, 4 * 512);
+	EXPECT_XLATE(MIB2 + 0x1234, MIB2 + 0x1234, PT_WRITE);
+}
+
 #define T(f)    cmocka_unit_test_setup_teardown(f, setup, teardown)
 #define TEPT(f) cmocka_unit_test_setup_teardown(f, setup_ept, teardown)
 #define T1G(f)  cmocka_unit_test_setup_teardown(f, setup_1g, teardown)
@@ -956,6 +971,7 @@ int main(void)
 		T1G(test_split_1g_fails_keeps_1g),
 		T(test_fail_after_n_tables),
 		TEPT(test_ept_leaf_bits),
+		T1G(test_no_2m_leaves_when_not_allowed),
 		TEPT(test_ept_1g_and_translate),
 		T(test_for_each_leaf_in_order),
 		T(test_for_each_leaf_stops),
