@@ -9,18 +9,6 @@
 #define PCI_ADDR_PORT 0xcf8
 #define PCI_DATA_PORT 0xcfc
 
-static inline void outl(uint16_t port, uint32_t v)
-{
-	__asm__ __volatile__("outl %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint32_t inl(uint16_t port)
-{
-	uint32_t v;
-	__asm__ __volatile__("inl %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-
 static void pci_select(uint8_t bus, uint8_t devfn, uint16_t off)
 {
 	outl(PCI_ADDR_PORT, 0x80000000u | (uint32_t)bus << 16 |
