@@ -53,14 +53,37 @@ HV_S       := $(foreach r,$(ROOMS),$(wildcard $(r)/*.S))
 HV_OBJS    := $(HV_C:%.c=$(OBJ)/%.o) $(HV_S:%.S=$(OBJ)/%.o)
 
 # Hardware-free modules: built into the hypervisor and into every unit test.
-PURE_C     := hv/config.c hv/palloc.c hv/paging.c hv/console.c \
-              hv/exc_dump.c hv/acpi.c hv/crc32.c hv/memmap.c hv/vuart.c \
-              hv/loader.c hv/loader_elf.c hv/loader_multiboot.c \
-              vmx/caps.c vmx/io.c vmx/cpuid_policy.c vmx/gwalk.c \
-              vmx/decode.c vmx/emulate.c ept/trap.c ept/ept.c \
-              hv/vpci.c gpu/partition.c gpu/vreg.c pvinfo/pvinfo.c \
-              iommu/dmar.c iommu/vtd_tables.c gpu/ggtt.c gpu/gen9_gt.c \
-              gpu/model.c
+PURE_C     :=
+PURE_C     += hv/config.c
+PURE_C     += hv/palloc.c
+PURE_C     += hv/paging.c
+PURE_C     += hv/console.c
+PURE_C     += hv/exc_dump.c
+PURE_C     += hv/acpi.c
+PURE_C     += hv/crc32.c
+PURE_C     += hv/memmap.c
+PURE_C     += hv/vuart.c
+PURE_C     += hv/loader.c
+PURE_C     += hv/loader_elf.c
+PURE_C     += hv/loader_multiboot.c
+PURE_C     += vmx/caps.c
+PURE_C     += vmx/io.c
+PURE_C     += vmx/cpuid_policy.c
+PURE_C     += vmx/gwalk.c
+PURE_C     += vmx/decode.c
+PURE_C     += vmx/emulate.c
+PURE_C     += ept/trap.c
+PURE_C     += ept/ept.c
+PURE_C     += hv/vpci.c
+PURE_C     += gpu/partition.c
+PURE_C     += gpu/vreg.c
+PURE_C     += pvinfo/pvinfo.c
+PURE_C     += iommu/dmar.c
+PURE_C     += iommu/vtd_tables.c
+PURE_C     += gpu/ggtt.c
+PURE_C     += gpu/gen9_gt.c
+PURE_C     += gpu/model.c
+
 UNIT_C     := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_C:tests/unit/%.c=$(BUILD)/unit/%)
 

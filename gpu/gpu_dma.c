@@ -20,7 +20,7 @@ bool gpu_dma_init(const struct gpu_backend *be)
 
 	gpu_bus = be->bus;
 	gpu_devfn = be->devfn;
-	if (!iommu_domain_init(&gpu_domain, GPU_DOMAIN_ID) ||
+	if (!iommu_domain_init(&gpu_domain, GPU_DOMAIN_ID, IOMMU_PAGES_ANY) ||
 	    !iommu_domain_map(&gpu_domain, GPU_SCRATCH_IOVA,
 	                      (uint64_t)(uintptr_t)scratch, PAGE_SIZE, false))
 		return false;

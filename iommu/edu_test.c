@@ -132,7 +132,7 @@ void iommu_edu_selftest(void)
 	memset(vm2, FILL2, VM_RAM);
 	for (i = 0; i < PAGE_SIZE; i++)
 		src[i] = (uint8_t)(i * 7 + 3);
-	if (!iommu_domain_init(&dom, 1) ||
+	if (!iommu_domain_init(&dom, 1, IOMMU_PAGES_ANY) ||
 	    !iommu_domain_map(&dom, SRC_IOVA, (uint64_t)(uintptr_t)src, PAGE_SIZE, false) ||
 	    !iommu_domain_map(&dom, WIN1, (uint64_t)(uintptr_t)vm1, VM_RAM, true) ||
 	    !iommu_domain_map(&dom, WIN2, (uint64_t)(uintptr_t)vm2, VM_RAM, true) ||

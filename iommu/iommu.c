@@ -96,13 +96,29 @@ bool iommu_hardware(void)
 	return io.nunits > 0;
 }
 
-bool iommu_domain_init(struct iommu_domain *d, uint16_t did)
+bool iommu_translates(uint8_t bus, uint8_t devfn)
 {
+	const struct dmar_unit *d = dmar_unit_for(&io.dmar, bus, devfn);
+	unsigned i;
+
+	if (!d)
+		return false;
+	for (i = 0; i < io.nunits; i++)
+		if (io.unit[i].base == d->base)
+			return io.enabled[i];
+	return false;                        /* its unit was left off */
+}
+
+bool iommu_domain_init(struct iommu_domain *d, uint16_t did,
+                       enum iommu_pages pages)
+{
+	bool any = pages == IOMMU_PAGES_ANY;
+
 	d->did = did;
 	if (!pt_init_levels(&d->sl, &pt_format_vtd, io.aw + 2, iommu_alloc_table,
-	                    &hv_palloc, io.sp_1g))
+	                    &hv_palloc, any && io.sp_1g))
 		return false;
-	d->sl.allow_2m = io.sp_2m;
+	d->sl.allow_2m = any && io.sp_2m;
 	return true;
 }
 

@@ -27,8 +27,21 @@ struct iommu_domain {
 bool iommu_init(const struct acpi_info *ai, bool registers_only);
 /* Is there remapping hardware at all? */
 bool iommu_hardware(void);
+/* Is DMA from bus:devfn translated right now by a unit that is up
+ * (translation on, BareGT's root table installed)? A real device's DMA
+ * addresses may be IOVAs only when this is true. */
+bool iommu_translates(uint8_t bus, uint8_t devfn);
 
-bool iommu_domain_init(struct iommu_domain *d, uint16_t did);
+/* Page sizes a domain's second-level tables may use: superpages where
+ * every unit's CAP.SLLPS allows them, or 4 KiB only (docs/hardware.md
+ * says why the graphics domain of Skylake-era GPUs uses 4 KiB). */
+enum iommu_pages {
+	IOMMU_PAGES_ANY,
+	IOMMU_PAGES_4K,
+};
+
+bool iommu_domain_init(struct iommu_domain *d, uint16_t did,
+                       enum iommu_pages pages);
 bool iommu_domain_map(struct iommu_domain *d, uint64_t iova, uint64_t hpa,
                       uint64_t size, bool writable);
 bool iommu_domain_unmap(struct iommu_domain *d, uint64_t iova, uint64_t size);
