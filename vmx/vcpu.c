@@ -44,27 +44,53 @@ static struct vcpu *loaded_vcpu;    /* whose VMCS and FPU state are live */
 
 /* ---- FPU and software-switched MSRs ------------------------------------- */
 
+static void xcr0_write(uint64_t xcr0)
+{
+	__asm__ __volatile__("xsetbv" : : "c"(0), "a"((uint32_t)xcr0),
+	                     "d"((uint32_t)(xcr0 >> 32)));
+}
+
+/*
+ * XSAVE and XRSTOR act on RFBM = XCR0 AND EDX:EAX (SDM Vol. 1 §13.7,
+ * §13.8), so XCR0 is switched to every component the CPU has around
+ * them: a guest running with XCR0 = 1 still has live XMM registers
+ * (CR4.OSFXSR) and PKRU (CR4.PKE), and they must be saved and replaced
+ * like the rest. The vCPU's own XCR0 goes back in after the restore.
+ */
 static void fpu_save(struct vcpu *v)
 {
-	if (vmx.xsave)
+	if (vmx.xsave) {
+		xcr0_write(vmx.xsave_mask);
 		__asm__ __volatile__("xsave64 %0" : "+m"(*v->fpu)
 		                     : "a"((uint32_t)vmx.xsave_mask),
 		                       "d"((uint32_t)(vmx.xsave_mask >> 32)) : "memory");
-	else
+	} else {
 		__asm__ __volatile__("fxsave64 %0" : "+m"(*v->fpu) : : "memory");
+	}
 }
 
 static void fpu_restore(struct vcpu *v)
 {
 	if (vmx.xsave) {
-		__asm__ __volatile__("xsetbv" : : "c"(0), "a"((uint32_t)v->xcr0),
-		                     "d"((uint32_t)(v->xcr0 >> 32)));
+		xcr0_write(vmx.xsave_mask);
 		__asm__ __volatile__("xrstor64 %0" : : "m"(*v->fpu),
 		                     "a"((uint32_t)vmx.xsave_mask),
 		                     "d"((uint32_t)(vmx.xsave_mask >> 32)) : "memory");
+		xcr0_write(v->xcr0);
 	} else {
 		__asm__ __volatile__("fxrstor64 %0" : : "m"(*v->fpu) : "memory");
 	}
+}
+
+uint32_t vcpu_guest_pkru(void)
+{
+	uint32_t pkru, edx;
+
+	if (!vmx.pku)
+		return 0;
+	__asm__ __volatile__("rdpkru" : "=a"(pkru), "=d"(edx) : "c"(0));
+	(void)edx;
+	return pkru;
 }
 
 /* Make v the vCPU whose state is in the CPU. */
@@ -205,7 +231,7 @@ static void vmcs_guest_state(const struct guest_entry *e)
 
 static void vcpu_fpu_init(struct vcpu *v)
 {
-	v->fpu = mm_alloc_pages(1);
+	v->fpu = mm_alloc_pages(vmx.fpu_pages);
 	v->xcr0 = 1;                           /* x87 only, as after reset */
 	memcpy(v->fpu + XSAVE_MXCSR_OFF, &(uint32_t){ MXCSR_INIT }, 4);
 	if (!vmx.xsave)                        /* FXSAVE image: FCW too */
@@ -249,7 +275,7 @@ void vcpu_destroy(struct vcpu *v)
 		v->vmcs_hpa = 0;
 	}
 	if (v->fpu) {
-		palloc_free(&hv_palloc, (uint64_t)(uintptr_t)v->fpu, 1);
+		palloc_free(&hv_palloc, (uint64_t)(uintptr_t)v->fpu, vmx.fpu_pages);
 		v->fpu = NULL;
 	}
 }

@@ -64,6 +64,8 @@ void vcpu_skip_insn(struct vcpu *v);            /* RIP += exit insn length */
 void vcpu_inject_exception(struct vcpu *v, unsigned vector, bool has_err,
                            uint32_t err);
 unsigned vcpu_cpl(void);                        /* of the current VMCS */
+/* PKRU of the vCPU whose state is in the CPU (0 without PKU). */
+uint32_t vcpu_guest_pkru(void);
 void vcpu_dump(struct vcpu *v);                 /* guest state to the log */
 
 /* vmx/entry.S: 0 after a VM exit, 1 if VMLAUNCH/VMRESUME failed. */

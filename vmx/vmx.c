@@ -15,7 +15,9 @@
 #define FC_LOCK              (1ull << 0)
 #define FC_VMX_OUTSIDE_SMX   (1ull << 2)
 #define CR4_OSXSAVE          (1ull << 18)
+#define CR4_PKE              (1ull << 22)
 #define XCR0_X87             1ull
+#define CPUID7_ECX_PKU       (1u << 3)
 
 /* MSRs whose guest accesses need no exit (SDM Vol. 3C §25.6.9 layout:
  * read-low at 0, read-high at 1024, write-low at 2048, write-high at 3072).
@@ -63,21 +65,49 @@ static void vmx_setup_bitmaps(void)
 	vmx.io_bitmap_b_hpa = (uint64_t)(uintptr_t)io + PAGE_SIZE;
 }
 
+/*
+ * Guest FPU/SSE/AVX state (and PKRU, MPX, AVX-512 where the CPU has them)
+ * is switched with XSAVE/XRSTOR over every user state component the CPU
+ * supports (CPUID.(EAX=0DH,ECX=0):EDX:EAX, SDM Vol. 1 §13.2), whatever
+ * the guest's XCR0 says: state the guest's XCR0 leaves out still lives in
+ * the registers (XMM under CR4.OSFXSR with XCR0 = 1, PKRU under CR4.PKE)
+ * and must not pass to the next VM. ECX of that leaf sizes an area for
+ * all of them. Without XSAVE, FXSAVE covers x87 and SSE, all there is.
+ */
 static void vmx_setup_xsave(void)
 {
 	uint32_t a, b, c, d;
 
+	vmx.fpu_pages = 1;
 	cpuid(1, 0, &a, &b, &c, &d);
 	if (!(c & (1u << 26)))                  /* CPUID.1:ECX.XSAVE */
 		return;
 	cpuid(0xd, 0, &a, &b, &c, &d);
-	if (c > PAGE_SIZE)
-		return;                         /* fall back to FXSAVE */
 	write_cr4(read_cr4() | CR4_OSXSAVE);
-	__asm__ __volatile__("xsetbv" : : "c"(0), "a"((uint32_t)XCR0_X87), "d"(0));
 	vmx.xsave = true;
 	vmx.xsave_mask = ((uint64_t)d << 32) | a;
 	vmx.xsave_size = c;
+	vmx.fpu_pages = (c + PAGE_SIZE - 1) / PAGE_SIZE;
+	__asm__ __volatile__("xsetbv" : : "c"(0), "a"((uint32_t)XCR0_X87), "d"(0));
+}
+
+/* With CR4.PKE set in the host, RDPKRU reads the PKRU of the vCPU that
+ * ran last (the register is not switched by VM exits), which the MMIO
+ * emulator needs for protection-key checks. The hypervisor's own pages
+ * are all supervisor pages, which keys do not govern (SDM Vol. 3A
+ * §4.6.2). */
+static void vmx_setup_pku(void)
+{
+	uint32_t a, b, c, d;
+
+	cpuid(0, 0, &a, &b, &c, &d);
+	if (a < 7)
+		return;
+	cpuid(7, 0, &a, &b, &c, &d);
+	if (!(c & CPUID7_ECX_PKU) || !(vmx.cr4_fixed1 & CR4_PKE))
+		return;
+	write_cr4(read_cr4() | CR4_PKE);
+	vmx.pku = true;
 }
 
 /* Append a name to the list of what is missing. */
@@ -179,6 +209,7 @@ bool vmx_init(char *err, size_t errlen)
 	write_cr4(((read_cr4() | CR4_VMXE) | vmx.cr4_fixed0) & vmx.cr4_fixed1);
 
 	vmx_setup_xsave();
+	vmx_setup_pku();
 	vmx_setup_bitmaps();
 	basic = vmx.msrs.basic;
 	vmxon_region = mm_alloc_pages(1);

@@ -17,8 +17,11 @@ struct vmx_host {
 	uint32_t pin, proc, proc2, exit, entry;   /* adjusted controls */
 	uint64_t msr_bitmap_hpa, io_bitmap_a_hpa, io_bitmap_b_hpa;
 	bool xsave;                  /* XSAVE/XRSTOR for guest FPU state */
-	uint64_t xsave_mask;         /* components the CPU supports */
-	uint32_t xsave_size;
+	uint64_t xsave_mask;         /* user components the CPU supports:
+	                              * XCR0 while state is saved/restored */
+	uint32_t xsave_size;         /* bytes of an area for all of them */
+	uint32_t fpu_pages;          /* pages per vCPU FPU area */
+	bool pku;                    /* CR4.PKE set in the host: RDPKRU works */
 	uint32_t preemption_rate;    /* timer ticks every 2^rate TSC ticks */
 };
 
