@@ -33,12 +33,12 @@ enum trap_status trap_add(struct trap_table *tt, const struct trap *t)
 	return TRAP_OK;
 }
 
-bool trap_remove(struct trap_table *tt, uint64_t gpa)
+bool trap_remove(struct trap_table *tt, uint64_t gpa, const void *owner)
 {
 	unsigned i;
 
 	for (i = 0; i < tt->n; i++) {
-		if (tt->t[i].gpa == gpa) {
+		if (tt->t[i].gpa == gpa && tt->t[i].arg == owner) {
 			memmove(&tt->t[i], &tt->t[i + 1],
 			        (tt->n - i - 1) * sizeof(tt->t[0]));
 			tt->n--;
@@ -48,21 +48,42 @@ bool trap_remove(struct trap_table *tt, uint64_t gpa)
 	return false;
 }
 
-struct trap *trap_find(struct trap_table *tt, uint64_t gpa)
+/* Index of the first trap that ends after gpa (tt->n if none). */
+static unsigned trap_first_after(const struct trap_table *tt, uint64_t gpa)
 {
 	unsigned lo = 0, hi = tt->n;
 
 	while (lo < hi) {
 		unsigned mid = lo + (hi - lo) / 2;
-		struct trap *t = &tt->t[mid];
+		const struct trap *t = &tt->t[mid];
 
-		if (gpa < t->gpa)
-			hi = mid;
-		else if (gpa - t->gpa >= t->size)
-			lo = mid + 1;
+		if (gpa - t->gpa >= t->size && gpa >= t->gpa)
+			lo = mid + 1;        /* t ends at or before gpa */
 		else
-			return t;
+			hi = mid;
 	}
+	return lo;
+}
+
+struct trap *trap_find(struct trap_table *tt, uint64_t gpa)
+{
+	unsigned i = trap_first_after(tt, gpa);
+
+	return i < tt->n && gpa >= tt->t[i].gpa ? &tt->t[i] : NULL;
+}
+
+struct trap *trap_lookup(struct trap_table *tt, uint64_t gpa, uint64_t *span)
+{
+	unsigned i = trap_first_after(tt, gpa);
+	struct trap *t = i < tt->n ? &tt->t[i] : NULL;
+
+	if (t && gpa >= t->gpa) {
+		*span = t->size - (gpa - t->gpa);
+		return t;
+	}
+	*span = t ? t->gpa - gpa : ~gpa + 1;   /* to the next trap, or the end */
+	if (*span == 0)
+		*span = ~0ull;                   /* gpa 0, no trap: all of it */
 	return NULL;
 }
 

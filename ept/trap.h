@@ -55,10 +55,15 @@ enum trap_status {
 
 void trap_table_init(struct trap_table *tt);
 enum trap_status trap_add(struct trap_table *tt, const struct trap *t);
-/* Remove the trap that starts at gpa; false if there is none. */
-bool trap_remove(struct trap_table *tt, uint64_t gpa);
+/* Remove the trap that starts at gpa and was added with arg == owner;
+ * false if there is none (another owner's trap there stays). */
+bool trap_remove(struct trap_table *tt, uint64_t gpa, const void *owner);
 /* The trap containing gpa, or NULL. */
 struct trap *trap_find(struct trap_table *tt, uint64_t gpa);
+/* The same, and *span: how many bytes from gpa on belong to the same
+ * place — the rest of that trap, or the gap up to the next trap (or the
+ * end of the address space). An access is split where its span ends. */
+struct trap *trap_lookup(struct trap_table *tt, uint64_t gpa, uint64_t *span);
 const char *trap_status_str(enum trap_status s);
 
 #endif

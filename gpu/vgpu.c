@@ -229,28 +229,50 @@ static bool vgpu_bar4_io(struct vm *vm, void *arg, uint16_t port, unsigned size,
 
 /* ---- BAR moves ------------------------------------------------------------------ */
 
+/* Take down what this vGPU installed for bar, if anything: by owner, so
+ * another device's trap at the same address is never touched. */
+static void vgpu_bar_uninstall(struct vgpu *g, unsigned bar)
+{
+	if (!g->bar_installed[bar])
+		return;
+	if (bar == GEN9_BAR4)
+		io_unregister(&g->vm->io, (uint16_t)g->bar_at[bar], g);
+	else
+		vm_trap_remove(g->vm, g->bar_at[bar], g);
+	g->bar_installed[bar] = false;
+}
+
+static bool vgpu_bar_install(struct vgpu *g, unsigned bar, uint64_t addr)
+{
+	struct vm *vm = g->vm;
+	bool ok;
+
+	if (bar == GEN9_BAR4)
+		ok = io_register(&vm->io, (uint16_t)addr, GEN9_BAR4_SIZE,
+		                 vgpu_bar4_io, g);
+	else
+		ok = vm_trap_mmio(vm, addr, g->pci.bar[bar].size,
+		                  bar == GEN9_BAR0 ? vgpu_bar0_trap : vgpu_bar2_trap,
+		                  g, bar == GEN9_BAR0 ? "vgpu BAR0" : "vgpu BAR2");
+	g->bar_installed[bar] = ok;
+	g->bar_at[bar] = addr;
+	return ok;
+}
+
 static void vgpu_bar_changed(void *owner, unsigned bar, uint64_t old_addr,
                              bool old_on, uint64_t new_addr, bool new_on)
 {
 	struct vgpu *g = owner;
 	struct vm *vm = g->vm;
-	uint64_t size = g->pci.bar[bar].size;
 	bool ok = true;
 
-	if (bar == GEN9_BAR4) {
-		if (old_on)
-			io_unregister(&vm->io, (uint16_t)old_addr);
-		if (new_on)
-			ok = io_register(&vm->io, (uint16_t)new_addr, GEN9_BAR4_SIZE,
-			                 vgpu_bar4_io, g);
-	} else if (bar == GEN9_BAR0 || bar == GEN9_BAR2) {
-		if (old_on)
-			vm_trap_remove(vm, old_addr);
-		if (new_on)
-			ok = vm_trap_mmio(vm, new_addr, size,
-			                  bar == GEN9_BAR0 ? vgpu_bar0_trap : vgpu_bar2_trap,
-			                  g, bar == GEN9_BAR0 ? "vgpu BAR0" : "vgpu BAR2");
-	}
+	(void)old_addr;
+	(void)old_on;
+	if (bar != GEN9_BAR0 && bar != GEN9_BAR2 && bar != GEN9_BAR4)
+		return;
+	vgpu_bar_uninstall(g, bar);
+	if (new_on)
+		ok = vgpu_bar_install(g, bar, new_addr);
 	if (!ok)
 		log_warn("vm '%s': vgpu: BAR%u at %#llx cannot decode there; left"
 		         " off", vm->name, bar, (ull)new_addr);

@@ -42,6 +42,11 @@ struct vgpu {
 	struct ggtt_vm ggtt;       /* its GGTT entries, shadowed */
 	uint64_t iova_base;        /* its window in the GPU's DMA domain */
 	uint32_t mmio_index;       /* BAR4 MMIO_INDEX */
+	/* Where each BAR's trap (or port range) is installed, if it is: a
+	 * BAR the guest moves onto another device decodes nothing, and only
+	 * a range this vGPU installed is ever removed. */
+	bool bar_installed[VPCI_BARS];
+	uint64_t bar_at[VPCI_BARS];
 	struct vgpu_stats stats;
 	bool dropped_reported, rejected_reported, aperture_reported, ro_reported;
 };

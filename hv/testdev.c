@@ -61,8 +61,10 @@ bool testdev_attach(struct vm *vm)
 	if (!vm_trap_mmio(vm, TESTDEV_GPA, TESTDEV_SIZE, testdev_mmio, td,
 	                  "testdev") ||
 	    !vm_trap_write_protect(vm, TESTDEV_WP_GPA, testdev_wp, td,
-	                           "testdev-wp"))
+	                           "testdev-wp")) {
+		log_error("vm '%s': cannot place the test device", vm->name);
 		return false;
+	}
 	log_info("vm '%s': testdev at GPA %#llx, write-protected page %#llx",
 	         vm->name, (unsigned long long)TESTDEV_GPA,
 	         (unsigned long long)TESTDEV_WP_GPA);

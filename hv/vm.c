@@ -97,11 +97,14 @@ static bool vm_pci_init(struct vm *vm)
 	vpci_bus_init(&vm->pci);
 	vpci_func_init(&vm->host_bridge, GEN9_VENDOR_INTEL, GEN9_HOST_BRIDGE_DEVICE,
 	               0x060000, GEN9_REVISION, NULL, NULL);
-	return vpci_add(&vm->pci, 0, 0, &vm->host_bridge) &&
-	       io_register(&vm->io, PCI_CONFIG_PORT, PCI_CONFIG_PORTS, vm_pci_io,
-	                   NULL) &&
-	       vm_trap_mmio(vm, VM_ECAM_GPA, VPCI_ECAM_SIZE, vm_ecam_mmio, vm,
-	                    "PCI ECAM");
+	if (vpci_add(&vm->pci, 0, 0, &vm->host_bridge) &&
+	    io_register(&vm->io, PCI_CONFIG_PORT, PCI_CONFIG_PORTS, vm_pci_io,
+	                NULL) &&
+	    vm_trap_mmio(vm, VM_ECAM_GPA, VPCI_ECAM_SIZE, vm_ecam_mmio, vm,
+	                 "PCI ECAM"))
+		return true;
+	log_error("vm '%s': cannot build its PCI bus", vm->name);
+	return false;
 }
 
 /* ---- memory ----------------------------------------------------------------- */
@@ -134,21 +137,23 @@ bool vm_trap_mmio(struct vm *vm, uint64_t gpa, uint64_t size, trap_mmio_fn fn,
 	                  .mmio = fn, .arg = arg, .name = name };
 	enum trap_status s;
 
+	/* A guest moving a BAR gets here too: its failures are the guest's,
+	 * reported by the caller; the reason goes to the debug log. */
 	if (gpa < vm->ram_bytes) {
-		log_error("vm '%s': %s at GPA %#llx overlaps its RAM", vm->name,
+		log_debug("vm '%s': %s at GPA %#llx overlaps its RAM", vm->name,
 		          name, (unsigned long long)gpa);
 		return false;
 	}
 	s = trap_add(&vm->traps, &t);
 	if (s != TRAP_OK)
-		log_error("vm '%s': cannot add trap %s: %s", vm->name, name,
-		          trap_status_str(s));
+		log_debug("vm '%s': cannot add trap %s at GPA %#llx: %s", vm->name,
+		          name, (unsigned long long)gpa, trap_status_str(s));
 	return s == TRAP_OK;
 }
 
-bool vm_trap_remove(struct vm *vm, uint64_t gpa)
+bool vm_trap_remove(struct vm *vm, uint64_t gpa, const void *owner)
 {
-	return trap_remove(&vm->traps, gpa);
+	return trap_remove(&vm->traps, gpa, owner);
 }
 
 bool vm_trap_write_protect(struct vm *vm, uint64_t gpa, trap_wp_fn fn,

@@ -78,7 +78,7 @@ void *vm_gpa_to_hva(struct vm *vm, uint64_t gpa, uint64_t len);
 /* Register emulated MMIO / a write-protected RAM page for this VM. */
 bool vm_trap_mmio(struct vm *vm, uint64_t gpa, uint64_t size, trap_mmio_fn fn,
                   void *arg, const char *name);
-bool vm_trap_remove(struct vm *vm, uint64_t gpa);
+bool vm_trap_remove(struct vm *vm, uint64_t gpa, const void *owner);
 bool vm_trap_write_protect(struct vm *vm, uint64_t gpa, trap_wp_fn fn,
                            void *arg, const char *name);
 

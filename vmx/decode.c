@@ -104,16 +104,6 @@ static enum decode_status fetch(struct decoder *d, size_t count,
 	return st;
 }
 
-/* need() then step over `count` bytes whose value does not matter. */
-static enum decode_status skip(struct decoder *d, size_t count)
-{
-	enum decode_status st = need(d, count);
-
-	if (st == DECODE_OK)
-		d->pos += count;
-	return st;
-}
-
 /* Two's-complement sign extension of the low `bits` bits, without the
  * implementation-defined conversion of a large unsigned to a signed type. */
 static uint64_t sign_extend(uint64_t value, unsigned bits)
@@ -266,49 +256,91 @@ static enum decode_status read_opcode(struct decoder *d, struct opcode_form *f)
 
 /* ---- ModR/M, SIB, displacement (Vol. 2A §2.1.5) ----------------------- */
 
-/* Length of the displacement with 16-bit addressing (Table 2-1). */
-static size_t disp_len_16(unsigned mod, unsigned rm)
+/* GPR numbers in the SDM's order (Vol. 2A Table 2-2). */
+enum { R_AX, R_CX, R_DX, R_BX, R_SP, R_BP, R_SI, R_DI };
+
+/* Read a displacement of `len` bytes (0, 1, 2 or 4), sign-extended. */
+static enum decode_status read_disp(struct decoder *d, size_t len,
+				    struct insn *out)
 {
-	if (mod == 1)
-		return 1;
-	if (mod == 2 || rm == 6)        /* mod 00 rm 110: [disp16] */
-		return 2;
-	return 0;
+	uint64_t v = 0;
+	enum decode_status st = len ? fetch(d, len, &v) : DECODE_OK;
+
+	if (st == DECODE_OK)
+		out->mem_disp = len ? sign_extend(v, 8 * (unsigned)len) : 0;
+	return st;
 }
 
 /*
- * Consume SIB and displacement with 32/64-bit addressing (Tables 2-2, 2-3).
- * rm 100 means a SIB byte follows; mod 00 rm 101 is [disp32] (RIP-relative
- * in 64-bit mode, Vol. 2A §2.2.1.6); mod 00 with SIB.base 101 is
- * [index*scale + disp32]. REX.B does not change these cases (Table 2-5:
- * R12 needs a SIB byte, R13 a displacement, like RSP and RBP).
+ * 16-bit addressing (Table 2-1): rm 0..7 = BX+SI, BX+DI, BP+SI, BP+DI,
+ * SI, DI, BP, BX; mod 00 rm 110 is [disp16]; BP-based forms default to SS.
  */
-static enum decode_status skip_address_32(struct decoder *d, unsigned mod,
-					  unsigned rm)
+static enum decode_status read_address_16(struct decoder *d, unsigned mod,
+					  unsigned rm, struct insn *out)
+{
+	static const int8_t base[8] = { R_BX, R_BX, R_BP, R_BP, INSN_NO_REG,
+					INSN_NO_REG, R_BP, R_BX };
+	static const int8_t index[8] = { R_SI, R_DI, R_SI, R_DI, R_SI, R_DI,
+					 INSN_NO_REG, INSN_NO_REG };
+	size_t disp = mod == 1 ? 1 : mod == 2 ? 2 : 0;
+
+	out->mem_base = base[rm];
+	out->mem_index = index[rm];
+	if (mod == 0 && rm == 6) {          /* [disp16] */
+		out->mem_base = INSN_NO_REG;
+		disp = 2;
+	}
+	out->mem_ss = out->mem_base == R_BP;
+	return read_disp(d, disp, out);
+}
+
+/*
+ * 32/64-bit addressing (Tables 2-2, 2-3). rm 100 means a SIB byte follows
+ * (scale bits 7:6, index 5:3 + REX.X, base 2:0 + REX.B; index 100 without
+ * REX.X is "none"); mod 00 rm 101 is [disp32], RIP-relative in 64-bit
+ * mode (Vol. 2A §2.2.1.6); mod 00 with SIB.base 101 is [index*scale +
+ * disp32]. REX.B does not change these special cases (Table 2-5: R12
+ * needs a SIB byte, R13 a displacement, like RSP and RBP).
+ */
+static enum decode_status read_address_32(struct decoder *d, unsigned mod,
+					  unsigned rm, struct insn *out)
 {
 	size_t disp = mod == 1 ? 1 : mod == 2 ? 4 : 0;
+	unsigned rex_b = (d->rex & REX_B) ? 8 : 0;
 
+	out->mem_base = (int8_t)(rm | rex_b);
 	if (rm == 4) {
 		uint64_t sib;
+		unsigned idx;
 		enum decode_status st = fetch(d, 1, &sib);
 
 		if (st != DECODE_OK)
 			return st;
-		if (mod == 0 && (sib & 7) == 5)
+		idx = (((unsigned)sib >> 3) & 7) | ((d->rex & REX_X) ? 8 : 0);
+		out->mem_scale = (uint8_t)(1u << (sib >> 6));
+		out->mem_index = idx == 4 ? INSN_NO_REG : (int8_t)idx;
+		out->mem_base = (int8_t)((sib & 7) | rex_b);
+		if (mod == 0 && (sib & 7) == 5) {
+			out->mem_base = INSN_NO_REG;
 			disp = 4;
+		}
 	} else if (mod == 0 && rm == 5) {
+		out->mem_base = d->mode == CPU_MODE_64 ? INSN_RIP : INSN_NO_REG;
 		disp = 4;
 	}
-	return skip(d, disp);
+	out->mem_ss = out->mem_base == R_SP || out->mem_base == R_BP;
+	return read_disp(d, disp, out);
 }
 
 /* Consume the addressing bytes after a memory-form ModR/M byte. */
-static enum decode_status skip_address(struct decoder *d, unsigned mod,
-				       unsigned rm)
+static enum decode_status read_address(struct decoder *d, unsigned mod,
+				       unsigned rm, struct insn *out)
 {
+	out->mem_index = INSN_NO_REG;
+	out->mem_scale = 1;
 	if (address_size(d) != 2)
-		return skip_address_32(d, mod, rm);
-	return skip(d, disp_len_16(mod, rm));
+		return read_address_32(d, mod, rm, out);
+	return read_address_16(d, mod, rm, out);
 }
 
 /* ---- putting an instruction together --------------------------------- */
@@ -355,7 +387,7 @@ static enum decode_status decode_modrm_form(struct decoder *d,
 		return reg == 7 ? DECODE_UNSUPPORTED : DECODE_INVALID;
 	if (mod == 3)
 		return DECODE_INVALID;     /* register operand: no memory access */
-	st = skip_address(d, mod, rm);
+	st = read_address(d, mod, rm, out);
 	if (st != DECODE_OK)
 		return st;
 	if (f->encoding == ENC_MODRM_IMM)
@@ -381,6 +413,8 @@ static enum decode_status decode(struct decoder *d, struct insn *out)
 	out->seg = d->seg;
 	out->reg_size = f.byte_operand ? 1 : operand_size(d);
 	out->size = f.source_size ? f.source_size : out->reg_size;
+	out->mem_base = out->mem_index = INSN_NO_REG;
+	out->mem_scale = 1;
 
 	switch (f.encoding) {
 	case ENC_MODRM:
@@ -388,7 +422,9 @@ static enum decode_status decode(struct decoder *d, struct insn *out)
 		st = decode_modrm_form(d, &f, out);
 		break;
 	case ENC_MOFFS:         /* address-size offset (Vol. 2B MOV, moffs) */
-		st = skip(d, out->addr_size);
+		out->mem_base = out->mem_index = INSN_NO_REG;
+		out->mem_scale = 1;
+		st = fetch(d, out->addr_size, &out->mem_disp);
 		break;
 	case ENC_STRING:
 		out->rep = d->rep_prefix;

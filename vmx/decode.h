@@ -58,7 +58,20 @@ struct insn {
 	bool rep;           /* F3 or F2 on STOS/MOVS */
 	int seg;            /* effective segment override (enum seg_reg) or
 	                     * SEG_NONE; in 64-bit mode only FS and GS count */
+	/* The memory operand of the ModR/M and moffs forms (Vol. 2A §2.1.5,
+	 * Tables 2-1 to 2-3): effective address = base + index * scale +
+	 * disp, truncated to addr_size. base and index are GPR numbers or
+	 * INSN_NO_REG; base INSN_RIP means RIP-relative (disp counts from the
+	 * next instruction). mem_ss: the default segment is SS (rBP or rSP
+	 * as base, Vol. 1 §3.7.4), else DS. Unused for STOS and MOVS. */
+	int8_t mem_base, mem_index;
+	uint8_t mem_scale;
+	bool mem_ss;
+	uint64_t mem_disp;  /* sign-extended to 64 bits */
 };
+
+#define INSN_NO_REG  (-1)
+#define INSN_RIP     16
 
 enum decode_status {
 	DECODE_OK,

@@ -7,8 +7,13 @@
  * rule is applied in every mode: outside 64-bit mode the upper halves are
  * invisible to the guest, so this is harmless.
  *
- * Loads and stores make one access at the GPA the VM exit reported. The
- * string instructions (Vol. 2B STOS, MOVS, "REP/REPE/REPZ/REPNE/REPNZ")
+ * Loads and stores access their operand where the VM exit says it faulted
+ * (the GPA of the exit, on the page the CPU itself translated) unless the
+ * operand crosses a page boundary: then the CPU's exit names only the
+ * page that faulted, which may be the second one, so both pages are
+ * translated from the operand's own linear address (ModR/M or moffs,
+ * Vol. 2A §2.1.5; segment base, Vol. 3A §3.4) and the access is done in
+ * two parts. The string instructions (Vol. 2B STOS, MOVS, "REP/REPE/REPZ/REPNE/REPNZ")
  * compute their linear addresses themselves, element by element: the
  * destination is ES:rDI (ES cannot be overridden), the MOVS source is
  * DS:rSI or the override; rSI, rDI and rCX are as wide as the address size.
@@ -83,36 +88,6 @@ static void advance_rip(struct emu_cpu *cpu, const struct insn *in)
 	cpu->rip += in->len;
 	if (cpu->mode != CPU_MODE_64)
 		cpu->rip &= 0xffffffffull;
-}
-
-/* ---- MOV, MOVZX, MOVSX, MOVSXD: one access at the faulting GPA -------- */
-
-static enum emu_result emulate_load(const struct insn *in, uint64_t gpa,
-				    struct emu_cpu *cpu,
-				    const struct emu_ops *ops, void *ctx)
-{
-	uint64_t value;
-
-	if (!ops->read(ctx, gpa, in->size, &value))
-		return EMU_BAD_ACCESS;
-	value &= width_mask(in->size);
-	if (in->kind == INSN_LOAD_SX)
-		value = sign_extend(value, in->size);
-	gpr_write(cpu, in->reg, in->reg_size, in->reg_high8, value);
-	return EMU_DONE;
-}
-
-static enum emu_result emulate_store(const struct insn *in, uint64_t gpa,
-				     const struct emu_cpu *cpu,
-				     const struct emu_ops *ops, void *ctx)
-{
-	uint64_t value = in->kind == INSN_STORE_IMM
-		? in->imm
-		: gpr_read(cpu, in->reg, in->size, in->reg_high8);
-
-	if (!ops->write(ctx, gpa, in->size, value & width_mask(in->size)))
-		return EMU_BAD_ACCESS;
-	return EMU_DONE;
 }
 
 /* ---- string elements ------------------------------------------------- */
@@ -197,6 +172,81 @@ static bool span_write(const struct emu_ops *ops, void *ctx,
 		return true;
 	return ops->write(ctx, s->gpa[1], s->len[1],
 			  (value >> (8 * s->len[0])) & width_mask(s->len[1]));
+}
+
+/* ---- MOV, MOVZX, MOVSX, MOVSXD: the ModR/M or moffs operand ----------- */
+
+/* base + index * scale + disp, address-size wide, plus the segment base
+ * (SS by default for rBP/rSP bases, else DS; Vol. 1 §3.7.4, §3.7.5). */
+static uint64_t operand_linear(const struct insn *in, const struct emu_cpu *cpu,
+			       const struct emu_ops *ops, void *ctx)
+{
+	uint64_t ea = in->mem_disp;
+	int seg = in->seg != SEG_NONE ? in->seg : in->mem_ss ? SEG_SS : SEG_DS;
+
+	if (in->mem_base == INSN_RIP)
+		ea += cpu->rip + in->len;
+	else if (in->mem_base != INSN_NO_REG)
+		ea += cpu->gpr[in->mem_base & 15];
+	if (in->mem_index != INSN_NO_REG)
+		ea += cpu->gpr[in->mem_index & 15] * in->mem_scale;
+	ea &= width_mask(in->addr_size);
+	return linear_wrap(cpu, segment_base(cpu, ops, ctx, seg) + ea);
+}
+
+/* Where the operand lies: at fault_gpa when it fits in one page (the page
+ * the CPU translated and faulted on), else translated page by page. */
+static enum emu_result operand_span(const struct insn *in, uint64_t fault_gpa,
+				    const struct emu_cpu *cpu,
+				    const struct emu_ops *ops, void *ctx,
+				    bool write, struct guest_span *s)
+{
+	uint64_t linear = operand_linear(in, cpu, ops, ctx);
+
+	if ((linear & (GUEST_PAGE_SIZE - 1)) + in->size <= GUEST_PAGE_SIZE) {
+		s->gpa[0] = fault_gpa;
+		s->len[0] = in->size;
+		s->len[1] = 0;
+		return EMU_DONE;
+	}
+	return translate_span(cpu, ops, ctx, linear, in->size, write, s) ?
+	       EMU_DONE : EMU_PAGE_FAULT;
+}
+
+static enum emu_result emulate_load(const struct insn *in, uint64_t gpa,
+				    struct emu_cpu *cpu,
+				    const struct emu_ops *ops, void *ctx)
+{
+	struct guest_span s;
+	uint64_t value;
+	enum emu_result r = operand_span(in, gpa, cpu, ops, ctx, false, &s);
+
+	if (r != EMU_DONE)
+		return r;
+	if (!span_read(ops, ctx, &s, &value))
+		return EMU_BAD_ACCESS;
+	value &= width_mask(in->size);
+	if (in->kind == INSN_LOAD_SX)
+		value = sign_extend(value, in->size);
+	gpr_write(cpu, in->reg, in->reg_size, in->reg_high8, value);
+	return EMU_DONE;
+}
+
+static enum emu_result emulate_store(const struct insn *in, uint64_t gpa,
+				     const struct emu_cpu *cpu,
+				     const struct emu_ops *ops, void *ctx)
+{
+	struct guest_span s;
+	uint64_t value = in->kind == INSN_STORE_IMM
+		? in->imm
+		: gpr_read(cpu, in->reg, in->size, in->reg_high8);
+	enum emu_result r = operand_span(in, gpa, cpu, ops, ctx, true, &s);
+
+	if (r != EMU_DONE)
+		return r;
+	if (!span_write(ops, ctx, &s, value & width_mask(in->size)))
+		return EMU_BAD_ACCESS;
+	return EMU_DONE;
 }
 
 /* rSI or rDI += size (-= size with RFLAGS.DF), address-size wide. */

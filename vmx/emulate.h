@@ -52,7 +52,10 @@ enum emu_result {
 /*
  * Emulate `in` (from insn_decode() == DECODE_OK in cpu->mode). Loads and
  * stores make one access of in->size bytes at fault_gpa (the GPA the
- * EPT-violation exit reported). STOS and MOVS ignore fault_gpa and
+ * EPT-violation exit reported) when their operand lies in one page; an
+ * operand that crosses a page boundary is translated from its linear
+ * address, page by page, and accessed in two parts (the exit names only
+ * the page that faulted). STOS and MOVS ignore fault_gpa and
  * translate their linear addresses element by element; a REP string
  * instruction does at most max_iterations elements per call (0 means 1).
  */

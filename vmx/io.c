@@ -24,12 +24,12 @@ bool io_register(struct io_table *t, uint16_t port, uint16_t count, io_fn fn,
 	return true;
 }
 
-bool io_unregister(struct io_table *t, uint16_t port)
+bool io_unregister(struct io_table *t, uint16_t port, const void *owner)
 {
 	unsigned i;
 
 	for (i = 0; i < t->n; i++) {
-		if (t->r[i].port == port) {
+		if (t->r[i].port == port && t->r[i].arg == owner) {
 			t->r[i] = t->r[--t->n];
 			return true;
 		}

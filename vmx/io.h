@@ -37,8 +37,9 @@ void io_table_init(struct io_table *t);
 bool io_register(struct io_table *t, uint16_t port, uint16_t count, io_fn fn,
                  void *arg);
 
-/* Remove the range that starts at port; false if there is none. */
-bool io_unregister(struct io_table *t, uint16_t port);
+/* Remove the range that starts at port and was registered with arg ==
+ * owner; false if there is none (another owner's range there stays). */
+bool io_unregister(struct io_table *t, uint16_t port, const void *owner);
 
 enum io_result {
 	IO_HANDLED,

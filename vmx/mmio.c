@@ -54,35 +54,66 @@ static bool ram_write(struct vm *vm, uint64_t gpa, unsigned size, uint64_t val)
 	return true;
 }
 
-static bool mmio_read(void *ctx, uint64_t gpa, unsigned size, uint64_t *val)
+/* One piece of an access that lies wholly in one trap or in the gap
+ * between traps (RAM, or nothing). */
+static bool piece_access(struct vm *vm, struct trap *t, uint64_t gpa,
+                         unsigned size, bool write, uint64_t *val)
 {
-	struct vm *vm = ((struct mmio_ctx *)ctx)->v->vm;
-	struct trap *t = trap_find(&vm->traps, gpa);
-
 	if (t && t->kind == TRAP_MMIO) {
 		t->hits++;
-		return gpa - t->gpa + size <= t->size &&
-		       t->mmio(t->arg, gpa - t->gpa, size, false, val);
+		return t->mmio(t->arg, gpa - t->gpa, size, write, val);
 	}
-	return ram_read(vm, gpa, size, val);
+	if (!write)
+		return ram_read(vm, gpa, size, val);
+	if (t && t->kind == TRAP_WRITE_PROTECT) {
+		t->hits++;
+		if (!t->wp(t->arg, gpa, size, *val))
+			return true;             /* vetoed: dropped, not an error */
+	}
+	return ram_write(vm, gpa, size, *val);
+}
+
+static uint64_t low_bytes(uint64_t v, unsigned n)
+{
+	return n >= 8 ? v : v & ((1ull << (8 * n)) - 1);
+}
+
+/*
+ * An access by GPA, split wherever a trap begins or ends: both ends are
+ * looked up, so an element that starts in RAM and ends on a
+ * write-protected page gives the protected bytes to its callback, and a
+ * MOV from RAM into a device page reaches the device at offset 0.
+ */
+static bool bus_access(struct vm *vm, uint64_t gpa, unsigned size, bool write,
+                       uint64_t *val)
+{
+	uint64_t in = write ? *val : 0, out = 0;
+	unsigned done = 0;
+
+	while (done < size) {
+		uint64_t span, piece;
+		struct trap *t = trap_lookup(&vm->traps, gpa + done, &span);
+		unsigned n = span < size - done ? (unsigned)span : size - done;
+
+		piece = low_bytes(in >> (8 * done), n);
+		if (!piece_access(vm, t, gpa + done, n, write, &piece))
+			return false;
+		out |= low_bytes(piece, n) << (8 * done);
+		done += n;
+	}
+	if (!write)
+		*val = out;
+	return true;
+}
+
+static bool mmio_read(void *ctx, uint64_t gpa, unsigned size, uint64_t *val)
+{
+	return bus_access(((struct mmio_ctx *)ctx)->v->vm, gpa, size, false, val);
 }
 
 static bool mmio_write(void *ctx, uint64_t gpa, unsigned size, uint64_t val)
 {
-	struct vm *vm = ((struct mmio_ctx *)ctx)->v->vm;
-	struct trap *t = trap_find(&vm->traps, gpa);
-
-	if (t && t->kind == TRAP_MMIO) {
-		t->hits++;
-		return gpa - t->gpa + size <= t->size &&
-		       t->mmio(t->arg, gpa - t->gpa, size, true, &val);
-	}
-	if (t && t->kind == TRAP_WRITE_PROTECT) {
-		t->hits++;
-		if (!t->wp(t->arg, gpa, size, val))
-			return true;             /* vetoed: dropped, not an error */
-	}
-	return ram_write(vm, gpa, size, val);
+	return bus_access(((struct mmio_ctx *)ctx)->v->vm, gpa, size, true, &val);
 }
 
 static bool walk_read(void *ctx, uint64_t gpa, unsigned size, uint64_t *val)
@@ -199,6 +230,14 @@ enum exit_action exit_ept_violation(struct vcpu *v)
 	}
 	if (v->exit_qual & EPTQ_FETCH) {
 		vm_stop_dump(v->vm, "instruction fetch from %s at GPA %#llx", t->name,
+		             (unsigned long long)gpa);
+		return EXIT_STOP;
+	}
+	if ((v->exit_qual & (EPTQ_LINEAR_VALID | EPTQ_LINEAR_XLATE)) ==
+	    EPTQ_LINEAR_VALID) {
+		/* The CPU walked the guest's page tables into the device: no
+		 * instruction operand to emulate (SDM Vol. 3C Table 28-7). */
+		vm_stop_dump(v->vm, "page-table walk into %s at GPA %#llx", t->name,
 		             (unsigned long long)gpa);
 		return EXIT_STOP;
 	}

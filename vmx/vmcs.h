@@ -206,6 +206,9 @@
 #define EPTQ_READ                    (1u << 0)
 #define EPTQ_WRITE                   (1u << 1)
 #define EPTQ_FETCH                   (1u << 2)
+#define EPTQ_LINEAR_VALID            (1u << 7)  /* guest-linear address valid */
+#define EPTQ_LINEAR_XLATE            (1u << 8)  /* 1: the access itself; 0: a
+                                                 * paging-structure entry */
 
 /* Exit reason: bit 31 = VM-entry failure; basic reason in bits 15:0 */
 #define EXIT_REASON_ENTRY_FAIL       (1u << 31)

@@ -149,6 +149,37 @@ static void write_protected(void)
 	check_eq("wp page write vetoed", wp[511], 0);
 }
 
+/*
+ * Accesses that straddle the edge of the write-protected page: the bytes
+ * on the protected page go to its callback (which may veto them), the
+ * bytes in plain RAM are written; neither side is shifted.
+ */
+static void straddles(void)
+{
+	volatile uint32_t *below = (volatile uint32_t *)(TESTDEV_WP_GPA - 4);
+	volatile uint32_t *wp0 = (volatile uint32_t *)TESTDEV_WP_GPA;
+	volatile uint32_t *wp_last = (volatile uint32_t *)(TESTDEV_WP_GPA + 0xffc);
+	volatile uint32_t *above = (volatile uint32_t *)(TESTDEV_WP_GPA + 0x1000);
+	uint64_t dst;
+
+	/* STOSQ whose element starts 4 bytes below the page: the exit comes
+	 * for the protected half only. */
+	dst = (uint64_t)(uintptr_t)below;
+	__asm__ __volatile__("stosq" : "+D"(dst) : "a"(0x1122334455667788ull)
+	                     : "memory");
+	check_eq("stos ram->wp: ram half written", *below, 0x55667788);
+	check_eq("stos ram->wp: wp half through the callback", *wp0, 0x11223344);
+	/* The same with a MOV: its operand crosses into the page. */
+	*(volatile uint64_t *)(uintptr_t)below = 0x99aabbccddeeff00ull;
+	check_eq("mov ram->wp: ram half written", *below, 0xddeeff00);
+	check_eq("mov ram->wp: wp half through the callback", *wp0, 0x99aabbcc);
+	/* A MOV from the page's last dword into RAM: the protected half is
+	 * vetoed, the RAM half still lands. */
+	*(volatile uint64_t *)(uintptr_t)wp_last = 0x7777777766666666ull;
+	check_eq("mov wp->ram: vetoed half dropped", *wp_last, 0);
+	check_eq("mov wp->ram: ram half written", *above, 0x77777777);
+}
+
 int guest_main(const char *cmdline)
 {
 	(void)cmdline;
@@ -157,6 +188,7 @@ int guest_main(const char *cmdline)
 	stores();
 	strings();
 	write_protected();
+	straddles();
 	printf("%s: %s\n", guest_name, checks_failed ? "FAILED" : "all passed");
 	return checks_failed ? 1 : 0;
 }

@@ -162,6 +162,34 @@ static bool probe_pvinfo(uint64_t aperture, uint64_t ggtt_total)
 	return ok;
 }
 
+#define ECAM_GPA 0xd0000000ull      /* the VM's PCI ECAM window (docs/vgpu.md) */
+
+static void move_bar0(uint64_t to)
+{
+	uint32_t cmd = pci_read(gpu_dev, 4) & 0xffff;
+
+	pci_write(gpu_dev, 4, cmd & ~2u);              /* memory decoding off */
+	pci_write(gpu_dev, 0x10, (uint32_t)to | 0x4);
+	pci_write(gpu_dev, 0x14, (uint32_t)(to >> 32));
+	pci_write(gpu_dev, 4, cmd | 2u);
+}
+
+/*
+ * A BAR moved onto another device's range decodes nothing there; moving
+ * it away again must not take that device's range with it (the trap is
+ * removed by owner, never by address alone).
+ */
+static void bar_collision(void)
+{
+	uint32_t ecam_id;
+
+	move_bar0(ECAM_GPA);                           /* on the ECAM window */
+	move_bar0(BAR0_TARGET);
+	ecam_id = *(volatile uint32_t *)(uintptr_t)(ECAM_GPA + (gpu_dev << 15));
+	check_eq("bar0 moved off ECAM: ECAM still decodes", ecam_id & 0xffff, 0x8086);
+	check_eq("bar0 back in place: pvinfo magic", mmio_read(PVINFO, 8), VGT_MAGIC);
+}
+
 /* What i915 does next with registers and PVINFO, that BareGT records. */
 static void exercise(void)
 {
@@ -205,6 +233,7 @@ int guest_main(const char *cmdline)
 	printf("%s: i915-style vGPU probe\n", guest_name);
 	if (find_gpu() && map_bars(&aperture, &ggtt) && probe_pvinfo(aperture, ggtt)) {
 		exercise();
+		bar_collision();
 		if (cmdline_has(cmdline, "misbehave"))
 			misbehave();
 	}

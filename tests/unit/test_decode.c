@@ -526,6 +526,82 @@ static void test_strings(void **state) { (void)state; RUN(strings); }
 static void test_mov_32_16(void **state) { (void)state; RUN(mov_32_16); }
 static void test_rejected(void **state) { (void)state; RUN(rejected); }
 
+/* ---- the memory operand: base, index, scale, displacement, segment ---------- */
+
+struct mem_case {
+	enum cpu_mode mode;
+	const char *text;
+	int8_t base, index;
+	uint8_t scale;
+	uint64_t disp;
+	bool ss;
+	uint8_t n;
+	uint8_t bytes[16];
+};
+
+#define NR INSN_NO_REG
+#define MEM(m, t, b, i, s, d, ss_, ...) { m, t, b, i, s, d, ss_, BYTES(__VA_ARGS__) }
+
+/* Fields by hand from Vol. 2A Tables 2-1 (16-bit), 2-2 and 2-3 (32/64-bit
+ * ModR/M, SIB), §2.2.1.6 (RIP-relative) and Table 2-5 (REX.B/X). */
+static const struct mem_case mem_cases[] = {
+	MEM(M64, "mov eax, [rbx]", 3, NR, 1, 0, false, 0x8b, 0x03),
+	MEM(M64, "mov eax, [rbp+0x10] (SS)", 5, NR, 1, 0x10, true, 0x8b, 0x45, 0x10),
+	MEM(M64, "mov eax, [rsp-8] (SIB, SS)", 4, NR, 1, (uint64_t)-8, true,
+	    0x8b, 0x44, 0x24, 0xf8),
+	MEM(M64, "mov eax, [rax+rcx*8+0x12345678]", 0, 1, 8, 0x12345678, false,
+	    0x8b, 0x84, 0xc8, 0x78, 0x56, 0x34, 0x12),
+	MEM(M64, "mov eax, [rcx*4+0x10] (SIB base 101, mod 00)", NR, 1, 4, 0x10,
+	    false, 0x8b, 0x04, 0x8d, 0x10, 0, 0, 0),
+	MEM(M64, "mov eax, [rip-0x20]", INSN_RIP, NR, 1, (uint64_t)-0x20, false,
+	    0x8b, 0x05, 0xe0, 0xff, 0xff, 0xff),
+	MEM(M64, "mov eax, [r13+0] (REX.B, like rbp)", 13, NR, 1, 0, false,
+	    0x41, 0x8b, 0x45, 0x00),
+	MEM(M64, "mov eax, [r12+r12*2] (REX.X, REX.B)", 12, 12, 2, 0, false,
+	    0x43, 0x8b, 0x04, 0x64),
+	MEM(M64, "mov eax, [rsp+r12] (index 100 with REX.X is r12)", 4, 12, 1, 0,
+	    true, 0x42, 0x8b, 0x04, 0x24),
+	MEM(M64, "mov eax, moffs64", NR, NR, 1, 0xfee00000, false, 0xa1, OFF64),
+	MEM(M32, "mov eax, [0xfee00000] (mod 00 rm 101: absolute, disp32 sign-extends)",
+	    NR, NR, 1, 0xfffffffffee00000ull, false, 0x8b, 0x05, OFF32),
+	MEM(M32, "mov eax, [ebx+esi*2-1]", 3, 6, 2, (uint64_t)-1, false,
+	    0x8b, 0x44, 0x73, 0xff),
+	MEM(M32, "mov eax, moffs32", NR, NR, 1, 0xfee00000, false, 0xa1, OFF32),
+	MEM(M16, "mov ax, [bx+si]", 3, 6, 1, 0, false, 0x8b, 0x00),
+	MEM(M16, "mov ax, [bp+di+4] (SS)", 5, 7, 1, 4, true, 0x8b, 0x43, 0x04),
+	MEM(M16, "mov ax, [bp] needs mod 01 (SS)", 5, NR, 1, 0, true, 0x8b, 0x46, 0),
+	MEM(M16, "mov ax, [0x1234] (mod 00 rm 110)", NR, NR, 1, 0x1234, false,
+	    0x8b, 0x06, OFF16),
+	MEM(M16, "mov ax, [di-2] (DI as the index)", NR, 7, 1, (uint64_t)-2, false, 0x8b, 0x45, 0xfe),
+	MEM(M16, "mov ax, [bx+0x8000] (disp16 sign-extends)", 3, NR, 1,
+	    (uint64_t)-0x8000, false, 0x8b, 0x87, 0x00, 0x80),
+	MEM(M64, "mov byte [rbx], 1 (C6 with imm after)", 3, NR, 1, 0, false,
+	    0xc6, 0x03, 0x01),
+};
+
+static void test_memory_operand(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof mem_cases / sizeof mem_cases[0]; i++) {
+		const struct mem_case *c = &mem_cases[i];
+		struct insn in;
+
+		if (insn_decode(c->bytes, c->n, c->mode, &in) != DECODE_OK)
+			fail_msg("%s: does not decode", c->text);
+		if (in.mem_base != c->base || in.mem_index != c->index ||
+		    in.mem_scale != c->scale || in.mem_disp != c->disp ||
+		    in.mem_ss != c->ss)
+			fail_msg("%s: base %d index %d scale %u disp %#llx ss %d; want"
+				 " %d %d %u %#llx %d", c->text, in.mem_base,
+				 in.mem_index, in.mem_scale,
+				 (unsigned long long)in.mem_disp, in.mem_ss, c->base,
+				 c->index, c->scale, (unsigned long long)c->disp,
+				 c->ss);
+	}
+}
+
 /* Every byte value as a lone opcode, in every mode: never reads past n. */
 static void test_every_byte_alone(void **state)
 {
@@ -579,6 +655,7 @@ int main(void)
 		cmocka_unit_test(test_strings),
 		cmocka_unit_test(test_mov_32_16),
 		cmocka_unit_test(test_rejected),
+		cmocka_unit_test(test_memory_operand),
 		cmocka_unit_test(test_every_byte_alone),
 		cmocka_unit_test(test_empty_input),
 		cmocka_unit_test(test_status_names),

@@ -786,6 +786,106 @@ static void test_page_straddle(void **state)
 	assert_int_equal(c.gpr[RDI], 0x9004);
 }
 
+/* A MOV whose operand crosses a page boundary: the exit names only the
+ * page that faulted (here the second), so both pages are translated from
+ * the operand's linear address and accessed in two parts; before, the
+ * whole operand was accessed at the faulting GPA, shifted. */
+static void test_mov_operand_crosses_page(void **state)
+{
+	struct insn load = INSN(M64, 0x48, 0x8b, 0x03);        /* mov rax, [rbx] */
+	struct insn store = INSN(M64, 0x48, 0x89, 0x0b);       /* mov [rbx], rcx */
+	struct insn load32 = INSN(M32, 0x8b, 0x43, 0x02);      /* mov eax, [ebx+2] */
+	struct emu_cpu c = cpu_in(M64), want;
+
+	(void)state;
+	map_page(0x7000, RAM_GPA + 0x3000);                   /* RAM, then MMIO */
+	map_page(0x8000, MMIO_GPA);
+	ram_put(RAM_GPA + 0x3ffc, 4, 0xddccbbaa);
+	g.mmio_values[0] = 0x44332211;
+	c.gpr[3] = 0x7ffc;
+	want = c;
+	want.gpr[0] = 0x44332211ddccbbaaull;
+	want.rip += load.len;
+	current = "mov rax, [rbx] across RAM -> MMIO";
+	assert_int_equal(insn_emulate(&load, MMIO_GPA, &c, &ops, &g, 1), EMU_DONE);
+	expect_cpu(&c, &want);
+	EXPECT_LOG(TR(0x7ffc, RAM_GPA + 0x3ffc), TR(0x8000, MMIO_GPA),
+		   RD(RAM_GPA + 0x3ffc, 4, 0xddccbbaa), RD(MMIO_GPA, 4, 0x44332211));
+
+	reset(NULL);
+	map_page(0x7000, RAM_GPA + 0x3000);
+	map_page(0x8000, MMIO_GPA);
+	c = cpu_in(M64);
+	c.gpr[3] = 0x7ffa;
+	c.gpr[1] = 0x8877665544332211ull;
+	current = "mov [rbx], rcx across RAM -> MMIO";
+	assert_int_equal(insn_emulate(&store, MMIO_GPA, &c, &ops, &g, 1), EMU_DONE);
+	EXPECT_LOG(TW(0x7ffa, RAM_GPA + 0x3ffa), TW(0x8000, MMIO_GPA),
+		   WR(RAM_GPA + 0x3ffa, 6, 0x665544332211ull), WR(MMIO_GPA, 2, 0x8877));
+	assert_int_equal(ram_get(RAM_GPA + 0x3ffa, 6), 0x665544332211ull);
+
+	/* 32-bit code: the DS base counts, the EA wraps at 32 bits. */
+	reset(NULL);
+	map_page(0x7000, MMIO_GPA);                           /* MMIO, then RAM */
+	map_page(0x8000, RAM_GPA);
+	g.seg_base[SEG_DS] = 0x7000;
+	ram_put(RAM_GPA, 2, 0xbbaa);
+	g.mmio_values[0] = 0x2211;
+	c = cpu_in(M32);
+	c.gpr[3] = 0xffc;
+	current = "mov eax, [ebx+2] across MMIO -> RAM, DS base";
+	assert_int_equal(insn_emulate(&load32, MMIO_GPA + 0xffe, &c, &ops, &g, 1),
+			 EMU_DONE);
+	assert_int_equal(c.gpr[0], 0xbbaa2211ull);
+	EXPECT_LOG(TR(0x7ffe, MMIO_GPA + 0xffe), TR(0x8000, RAM_GPA),
+		   RD(MMIO_GPA + 0xffe, 2, 0x2211), RD(RAM_GPA, 2, 0xbbaa));
+
+	/* The second page is not mapped: #PF, nothing accessed, RIP stays. */
+	reset(NULL);
+	map_page(0x7000, RAM_GPA + 0x3000);
+	g.fail_translate_at = 2;
+	c = cpu_in(M64);
+	c.gpr[3] = 0x7ffc;
+	want = c;
+	assert_int_equal(insn_emulate(&load, MMIO_GPA, &c, &ops, &g, 1),
+			 EMU_PAGE_FAULT);
+	expect_cpu(&c, &want);
+	assert_int_equal(g.reads + g.writes, 0);
+}
+
+/* An operand inside one page is accessed at the faulting GPA without a
+ * page walk (the CPU translated it already): RIP-relative and SIB forms
+ * compute their address but only to see that it does not cross. */
+static void test_mov_operand_in_one_page(void **state)
+{
+	struct insn rip_rel = INSN(M64, 0x8b, 0x05, 0xf8, 0x0f, 0, 0);  /* [rip+0xff8] */
+	struct insn sib = INSN(M64, 0x8b, 0x04, 0x8b);                  /* [rbx+rcx*4] */
+	struct emu_cpu c = cpu_in(M64);
+
+	(void)state;
+	g.mmio_values[0] = 0x11111111;
+	c.rip = 0x7000;               /* next RIP 0x7006: operand at 0x7ffe crosses */
+	map_page(0x7000, MMIO_GPA);
+	map_page(0x8000, RAM_GPA);
+	assert_int_equal(insn_emulate(&rip_rel, MMIO_GPA + 0xffe, &c, &ops, &g, 1),
+			 EMU_DONE);
+	assert_int_equal(g.translates, 2);
+	reset(NULL);
+	c = cpu_in(M64);
+	c.rip = 0x7000 - 8;           /* operand at 0x7ff6: fits */
+	assert_int_equal(insn_emulate(&rip_rel, MMIO_GPA + 0xff6, &c, &ops, &g, 1),
+			 EMU_DONE);
+	assert_int_equal(g.translates, 0);
+	reset(NULL);
+	c = cpu_in(M64);
+	c.gpr[3] = 0x6000;
+	c.gpr[1] = 0x3ff;             /* 0x6000 + 0xffc: the last dword, fits */
+	assert_int_equal(insn_emulate(&sib, MMIO_GPA + 0xffc, &c, &ops, &g, 1),
+			 EMU_DONE);
+	assert_int_equal(g.translates, 0);
+	EXPECT_LOG(RD(MMIO_GPA + 0xffc, 4, 0));
+}
+
 static void test_result_names(void **state)
 {
 	(void)state;
@@ -819,6 +919,8 @@ int main(void)
 		cmocka_unit_test_setup(test_failures_mid_rep, reset),
 		cmocka_unit_test_setup(test_failure_first_element, reset),
 		cmocka_unit_test_setup(test_page_straddle, reset),
+		cmocka_unit_test_setup(test_mov_operand_crosses_page, reset),
+		cmocka_unit_test_setup(test_mov_operand_in_one_page, reset),
 		cmocka_unit_test_setup(test_result_names, reset),
 	};
 

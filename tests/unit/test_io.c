@@ -431,18 +431,20 @@ static void test_unregister(void **state)
 	(void)state;
 	assert_true(io_register(&io, 0xcf8, 4, rec_fn, &dev_a));
 	assert_true(io_register(&io, 0xc000, 64, rec_fn, &dev_b));
-	assert_false(io_unregister(&io, 0xcf9));      /* not a range start */
-	assert_true(io_unregister(&io, 0xc000));
+	assert_false(io_unregister(&io, 0xcf9, &dev_a));   /* not a range start */
+	assert_false(io_unregister(&io, 0xc000, &dev_a));  /* not its owner */
+	assert_int_equal(io.n, 2);
+	assert_true(io_unregister(&io, 0xc000, &dev_b));
 	assert_int_equal(io.n, 1);
 	/* The port is unknown again: all-ones, reported. */
 	assert_int_equal(io_dispatch(&io, NULL, 0xc004, 4, true, &v), IO_UNKNOWN_FIRST);
 	assert_int_equal(v, 0xffffffffu);
 	/* And can be registered again (a BAR moved back). */
 	assert_true(io_register(&io, 0xc000, 64, rec_fn, &dev_b));
-	assert_true(io_unregister(&io, 0xcf8));
-	assert_true(io_unregister(&io, 0xc000));
+	assert_true(io_unregister(&io, 0xcf8, &dev_a));
+	assert_true(io_unregister(&io, 0xc000, &dev_b));
 	assert_int_equal(io.n, 0);
-	assert_false(io_unregister(&io, 0xc000));
+	assert_false(io_unregister(&io, 0xc000, &dev_b));
 }
 
 int main(void)

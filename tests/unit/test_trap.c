@@ -407,10 +407,10 @@ static void test_remove(void **state)
 	ADD_OK(mmio(0x1000, 0x1000));
 	ADD_OK(mmio(0x3000, 0x1000));
 	ADD_OK(wp(0x5000, 0x1000));
-	assert_false(trap_remove(&tt, 0x1800));       /* inside, not the start */
-	assert_false(trap_remove(&tt, 0x2000));       /* nothing there */
+	assert_false(trap_remove(&tt, 0x1800, &cookie_a));   /* not the start */
+	assert_false(trap_remove(&tt, 0x2000, &cookie_a));   /* nothing there */
 	assert_int_equal(tt.n, 3);
-	assert_true(trap_remove(&tt, 0x3000));
+	assert_true(trap_remove(&tt, 0x3000, &cookie_a));
 	assert_int_equal(tt.n, 2);
 	assert_int_equal(tt.t[0].gpa, 0x1000);
 	assert_int_equal(tt.t[1].gpa, 0x5000);
@@ -419,11 +419,54 @@ static void test_remove(void **state)
 	/* The freed range can be taken again, e.g. by a moved BAR. */
 	ADD_OK(mmio(0x2000, 0x2000));
 	assert_int_equal(tt.t[1].gpa, 0x2000);
-	assert_true(trap_remove(&tt, 0x1000));
-	assert_true(trap_remove(&tt, 0x2000));
-	assert_true(trap_remove(&tt, 0x5000));
+	assert_true(trap_remove(&tt, 0x1000, &cookie_a));
+	assert_true(trap_remove(&tt, 0x2000, &cookie_a));
+	assert_true(trap_remove(&tt, 0x5000, &cookie_b));
 	assert_int_equal(tt.n, 0);
-	assert_false(trap_remove(&tt, 0x5000));
+	assert_false(trap_remove(&tt, 0x5000, &cookie_b));
+}
+
+/* Issue 8 item 4: a BAR moved onto another device's trap could not be
+ * installed, and its next move removed "the trap at its old address" —
+ * the other device's. Removal names the owner: another's trap stays. */
+static void test_remove_only_own(void **state)
+{
+	(void)state;
+	ADD_OK(mmio(0x1000, 0x1000));                 /* owner: cookie_a */
+	assert_false(trap_remove(&tt, 0x1000, &cookie_b));
+	assert_int_equal(tt.n, 1);
+	assert_non_null(trap_find(&tt, 0x1000));
+	assert_false(trap_remove(&tt, 0x1000, NULL));
+	assert_true(trap_remove(&tt, 0x1000, &cookie_a));
+	assert_int_equal(tt.n, 0);
+}
+
+/* trap_lookup's span: the rest of the trap, the gap to the next one, or
+ * the rest of the address space; an access is split where it ends. */
+static void test_lookup_span(void **state)
+{
+	uint64_t span = 0;
+
+	(void)state;
+	assert_null(trap_lookup(&tt, 0x1234, &span));
+	assert_int_equal(span, ~0x1234ull + 1);
+	assert_null(trap_lookup(&tt, 0, &span));
+	assert_int_equal(span, ~0ull);
+	ADD_OK(wp(0x2000, 0x1000));
+	ADD_OK(mmio(0x3000, 0x800));
+	ADD_OK(mmio(0x5000, 0x1000));
+	assert_null(trap_lookup(&tt, 0x1ffc, &span));      /* 4 bytes of RAM */
+	assert_int_equal(span, 4);
+	assert_ptr_equal(trap_lookup(&tt, 0x2ffc, &span), &tt.t[0]);
+	assert_int_equal(span, 4);                          /* then the MMIO */
+	assert_ptr_equal(trap_lookup(&tt, 0x3000, &span), &tt.t[1]);
+	assert_int_equal(span, 0x800);
+	assert_null(trap_lookup(&tt, 0x3800, &span));      /* gap */
+	assert_int_equal(span, 0x1800);
+	assert_ptr_equal(trap_lookup(&tt, 0x5fff, &span), &tt.t[2]);
+	assert_int_equal(span, 1);
+	assert_null(trap_lookup(&tt, 0x6000, &span));
+	assert_int_equal(span, ~0x6000ull + 1);
 }
 
 #define T(f) cmocka_unit_test_setup(f, setup)
@@ -444,6 +487,8 @@ int main(void)
 		T(test_find_full_table_touching),
 		T(test_status_strings),
 		T(test_remove),
+		T(test_remove_only_own),
+		T(test_lookup_span),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
