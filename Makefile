@@ -69,6 +69,7 @@ PURE_C     += hv/loader_multiboot.c
 PURE_C     += vmx/caps.c
 PURE_C     += vmx/io.c
 PURE_C     += vmx/cpuid_policy.c
+PURE_C     += vmx/mitigate.c
 PURE_C     += vmx/gwalk.c
 PURE_C     += vmx/decode.c
 PURE_C     += vmx/emulate.c
@@ -93,7 +94,7 @@ EFI_APP    := $(BUILD)/baregt.efi
 # Guest programs: guests/*.S (standalone, ELF64) and guests/NAME/*.c built
 # on the runtime in guests/lib (ELF64, or Multiboot ELF32 for GUESTS32).
 GUEST_S    := $(wildcard guests/*.S)
-GUEST_DIRS := $(filter-out lib,$(notdir $(patsubst %/,%,$(dir $(wildcard guests/*/*.c)))))
+GUEST_DIRS := $(sort $(filter-out lib,$(notdir $(patsubst %/,%,$(dir $(wildcard guests/*/*.c))))))
 GUESTS32   := mbtest
 GUESTS     := $(GUEST_S:guests/%.S=$(BUILD)/guests/%.elf) \
               $(GUEST_DIRS:%=$(BUILD)/guests/%.elf)

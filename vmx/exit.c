@@ -11,6 +11,7 @@
 #include "vmx/vmx_ops.h"
 
 #define VEC_UD                 6
+#define VEC_GP                 13
 #define INTR_TYPE(info)        (((info) >> 8) & 7)
 #define INTR_TYPE_NMI          2
 
@@ -83,6 +84,30 @@ static enum exit_action exit_invd(struct vcpu *v)
 	return EXIT_RESUME;
 }
 
+/* No virtual PMU (CPUID leaf 0xA is empty): every counter index is
+ * invalid, which RDPMC answers with #GP(0) (SDM Vol. 2B RDPMC). The
+ * CPU itself raises #GP first when CPL > 0 and CR4.PCE = 0. */
+static enum exit_action exit_rdpmc(struct vcpu *v)
+{
+	vcpu_inject_exception(v, VEC_GP, true, 0);
+	return EXIT_RESUME;
+}
+
+/*
+ * WBINVD: a VM whose memory a device reads (its vGPU) may need its
+ * writes in memory, so for it the flush is done; for any other VM it is
+ * a no-op, since all its memory is cached coherently and a guest-driven
+ * flush of every cache would only slow the other VMs and make a timing
+ * channel. Counted per VM like every exit.
+ */
+static enum exit_action exit_wbinvd(struct vcpu *v)
+{
+	if (v->vm->vgpu)
+		__asm__ __volatile__("wbinvd" : : : "memory");
+	vcpu_skip_insn(v);
+	return EXIT_RESUME;
+}
+
 /* VMX instructions, GETSEC, MONITOR/MWAIT: the guest sees no such CPU. */
 static enum exit_action exit_inject_ud(struct vcpu *v)
 {
@@ -129,7 +154,7 @@ static const struct exit_entry exit_table[VMX_EXIT_REASONS] = {
 	[12] = X("HLT", exit_hlt),
 	[13] = X("INVD", exit_invd),
 	[14] = X("INVLPG", exit_unexpected),
-	[15] = X("RDPMC", exit_unexpected),
+	[15] = X("RDPMC", exit_rdpmc),
 	[16] = X("RDTSC", exit_unexpected),
 	[17] = X("RSM", exit_unexpected),
 	[18] = X("VMCALL", exit_vmcall),
@@ -168,7 +193,7 @@ static const struct exit_entry exit_table[VMX_EXIT_REASONS] = {
 	[51] = X("RDTSCP", exit_unexpected),
 	[52] = X("VMX-preemption timer", exit_preemption_timer),
 	[53] = X("INVVPID", exit_inject_ud),
-	[54] = X("WBINVD", exit_unexpected),
+	[54] = X("WBINVD", exit_wbinvd),
 	[55] = X("XSETBV", exit_xsetbv),
 	[56] = X("APIC write", exit_unexpected),
 	[57] = X("RDRAND", exit_unexpected),

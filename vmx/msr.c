@@ -9,6 +9,7 @@
 #include "hv/vm.h"
 #include "vmx/exit.h"
 #include "vmx/vmcs.h"
+#include "vmx/vmx.h"
 #include "vmx/vmx_ops.h"
 
 #define MSR_TSC               0x010
@@ -109,8 +110,15 @@ enum exit_action exit_wrmsr(struct vcpu *v)
 	case MSR_MISC_ENABLE:
 		return msr_done(v);
 	case MSR_SYSENTER_CS:  vmwrite(VMCS_GUEST_SYSENTER_CS, val); break;
-	case MSR_SYSENTER_ESP: vmwrite(VMCS_GUEST_SYSENTER_ESP, val); break;
-	case MSR_SYSENTER_EIP: vmwrite(VMCS_GUEST_SYSENTER_EIP, val); break;
+	case MSR_SYSENTER_ESP:
+	case MSR_SYSENTER_EIP:
+		/* A non-canonical address is #GP for WRMSR (SDM Vol. 2B WRMSR)
+		 * and would fail VM entry in the VMCS (§27.3.1.1). */
+		if (!vmx_canonical(val))
+			return msr_gp(v);
+		vmwrite(msr == MSR_SYSENTER_ESP ? VMCS_GUEST_SYSENTER_ESP :
+		        VMCS_GUEST_SYSENTER_EIP, val);
+		break;
 	case MSR_PAT:
 		if (!pat_valid(val))
 			return msr_gp(v);

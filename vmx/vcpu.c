@@ -4,9 +4,12 @@
  * VMCS contents: SDM Vol. 3C §25 (guest state §25.4, host state §25.5,
  * controls §25.6–25.8) and the VM-entry checks of §27.2–27.3. State that
  * VM entry/exit does not switch (FPU/SSE/AVX via XSAVE, XCR0, the SYSCALL
- * MSRs and KERNEL_GS_BASE, TSC_AUX) is switched here when another vCPU
- * takes the CPU; the hypervisor itself never touches it (it is built with
- * -mgeneral-regs-only and does not use SYSCALL or SWAPGS).
+ * MSRs and KERNEL_GS_BASE, TSC_AUX, DR0-DR3 and DR6) is switched here when
+ * another vCPU takes the CPU; the hypervisor itself never touches it (it
+ * is built with -mgeneral-regs-only, does not use SYSCALL or SWAPGS, and
+ * runs with DR7 = 0x400 after every exit, so guest breakpoints are inert
+ * in it). Before the first entry after such a switch the CPU's shared
+ * state is cleaned as vmx/mitigate.c chose (L1D, buffers, predictors).
  */
 #include <string.h>
 #include "hv/console.h"
@@ -27,6 +30,7 @@
 #define PAT_POWER_ON     0x0007040600070406ull  /* SDM Vol. 3A §12.12.4 */
 #define RFLAGS_FIXED     0x2ull
 #define DR7_INIT         0x400ull
+#define DR6_INIT         0xffff0ff0ull   /* SDM Vol. 3B §18.2.3 */
 #define MXCSR_INIT       0x1f80u
 #define FCW_INIT         0x037fu
 #define XSAVE_MXCSR_OFF  24
@@ -41,6 +45,7 @@ static const uint32_t sw_msr_index[SW_MSR_COUNT] = {
 };
 
 static struct vcpu *loaded_vcpu;    /* whose VMCS and FPU state are live */
+static bool switch_barrier_due;     /* another VM ran since the last entry */
 
 /* ---- FPU and software-switched MSRs ------------------------------------- */
 
@@ -93,6 +98,61 @@ uint32_t vcpu_guest_pkru(void)
 	return pkru;
 }
 
+/* ---- debug registers (SDM Vol. 3B §18.2) ---------------------------------- */
+
+#define DR_MOVE(n)                                                             \
+	static uint64_t dr##n##_read(void)                                     \
+	{                                                                      \
+		uint64_t x;                                                    \
+		__asm__ __volatile__("mov %%dr" #n ", %0" : "=r"(x));          \
+		return x;                                                      \
+	}                                                                      \
+	static void dr##n##_write(uint64_t x)                                  \
+	{                                                                      \
+		__asm__ __volatile__("mov %0, %%dr" #n : : "r"(x));            \
+	}
+DR_MOVE(0)
+DR_MOVE(1)
+DR_MOVE(2)
+DR_MOVE(3)
+DR_MOVE(6)
+
+static void dr_save(struct vcpu *v)
+{
+	v->dr[0] = dr0_read();
+	v->dr[1] = dr1_read();
+	v->dr[2] = dr2_read();
+	v->dr[3] = dr3_read();
+	v->dr6 = dr6_read();
+}
+
+static void dr_restore(const struct vcpu *v)
+{
+	dr0_write(v->dr[0]);
+	dr1_write(v->dr[1]);
+	dr2_write(v->dr[2]);
+	dr3_write(v->dr[3]);
+	dr6_write(v->dr6);
+}
+
+/* ---- between VMs ------------------------------------------------------------ */
+
+/* Right before entering a VM other than the one that ran last: the
+ * mitigations vmx/mitigate.c selected. VERW takes a writable data
+ * segment's selector from memory (Intel's MDS guidance). */
+static void vm_switch_barrier(void)
+{
+	static const uint16_t data_sel = GDT_SEL_DATA;
+
+	if (vmx.mit.ibpb)
+		wrmsr(MSR_IA32_PRED_CMD, PRED_CMD_IBPB);
+	if (vmx.mit.l1d_flush)
+		wrmsr(MSR_IA32_FLUSH_CMD, FLUSH_CMD_L1D);
+	if (vmx.mit.verw)
+		__asm__ __volatile__("verw %0" : : "m"(data_sel) : "cc");
+	switch_barrier_due = false;
+}
+
 /* Make v the vCPU whose state is in the CPU. */
 static void vcpu_load(struct vcpu *v)
 {
@@ -102,15 +162,18 @@ static void vcpu_load(struct vcpu *v)
 		return;
 	if (loaded_vcpu) {
 		fpu_save(loaded_vcpu);
+		dr_save(loaded_vcpu);
 		for (i = 0; i < SW_MSR_COUNT; i++)
 			loaded_vcpu->sw_msr[i] = rdmsr(sw_msr_index[i]);
 	}
 	if (!vmptrld(v->vmcs_hpa))
 		log_error("vm '%s': VMPTRLD failed", v->vm->name);
 	fpu_restore(v);
+	dr_restore(v);
 	for (i = 0; i < SW_MSR_COUNT; i++)
 		wrmsr(sw_msr_index[i], v->sw_msr[i]);
 	loaded_vcpu = v;
+	switch_barrier_due = true;
 }
 
 /* ---- VMCS construction ---------------------------------------------------- */
@@ -247,6 +310,7 @@ bool vcpu_init(struct vcpu *v, struct vm *vm, const struct guest_entry *e)
 	v->vmcs_hpa = (uint64_t)(uintptr_t)vmcs;
 	v->launched = false;
 	v->mtrr_def_type = 0x806;              /* MTRRs on, default WB */
+	v->dr6 = DR6_INIT;
 	vcpu_fpu_init(v);
 	vmcs[0] = (uint32_t)(vmx.msrs.basic & 0x7fffffff);
 	if (!vmclear(v->vmcs_hpa) || !vmptrld(v->vmcs_hpa)) {
@@ -292,6 +356,10 @@ void vcpu_inject_exception(struct vcpu *v, unsigned vector, bool has_err,
                            uint32_t err)
 {
 	(void)v;
+	/* In real mode exceptions push no error code, and VM entry refuses
+	 * one with CR0.PE = 0 (SDM Vol. 3C §27.2.1.3). */
+	if (!(vmread(VMCS_GUEST_CR0) & CR0_PE))
+		has_err = false;
 	vmwrite(VMCS_ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_HW_EXCEPTION |
 	        (has_err ? INTR_INFO_DELIVER_ERR : 0) | vector);
 	if (has_err)
@@ -327,6 +395,8 @@ enum exit_action vcpu_run(struct vcpu *v, uint64_t tsc_deadline)
 			return EXIT_YIELD;
 		ticks = (tsc_deadline - now) >> vmx.preemption_rate;
 		vmwrite(VMCS_PREEMPTION_TIMER, ticks > 0xffffffffu ? 0xffffffffu : ticks);
+		if (switch_barrier_due)
+			vm_switch_barrier();
 		if (vmx_run(&v->regs, v->launched) != 0)
 			return vcpu_entry_failed(v);
 		v->launched = true;

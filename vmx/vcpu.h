@@ -37,6 +37,8 @@ struct vcpu {
 	uint64_t xcr0;
 	uint64_t cr8;
 	uint64_t sw_msr[SW_MSR_COUNT];
+	uint64_t dr[4], dr6;         /* DR0-DR3, DR6: not switched by VMX
+	                              * (DR7 and DEBUGCTL are, in the VMCS) */
 	uint64_t mtrr_def_type;
 	/* The exit being handled. */
 	uint32_t exit_reason;

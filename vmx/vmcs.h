@@ -138,6 +138,7 @@
 /* Primary processor-based controls (§25.6.2, Table 25-6) */
 #define PROC_HLT_EXITING             (1u << 7)
 #define PROC_MWAIT_EXITING           (1u << 10)
+#define PROC_RDPMC_EXITING           (1u << 11)
 #define PROC_CR3_LOAD_EXITING        (1u << 15)
 #define PROC_CR3_STORE_EXITING       (1u << 16)
 #define PROC_CR8_LOAD_EXITING        (1u << 19)
@@ -151,11 +152,13 @@
 #define PROC2_EPT                    (1u << 1)
 #define PROC2_RDTSCP                 (1u << 3)
 #define PROC2_VPID                   (1u << 5)
+#define PROC2_WBINVD_EXITING         (1u << 6)
 #define PROC2_UNRESTRICTED           (1u << 7)
 #define PROC2_INVPCID                (1u << 12)
 #define PROC2_XSAVES                 (1u << 20)
 
 /* VM-exit controls (§25.7.1) */
+#define EXIT_SAVE_DEBUG              (1u << 2)
 #define EXIT_HOST_64BIT              (1u << 9)
 #define EXIT_ACK_INTERRUPT           (1u << 15)
 #define EXIT_SAVE_PAT                (1u << 18)
@@ -164,6 +167,7 @@
 #define EXIT_LOAD_EFER               (1u << 21)
 
 /* VM-entry controls (§25.8.1) */
+#define ENTRY_LOAD_DEBUG             (1u << 2)
 #define ENTRY_IA32E_GUEST            (1u << 9)
 #define ENTRY_LOAD_PAT               (1u << 14)
 #define ENTRY_LOAD_EFER              (1u << 15)

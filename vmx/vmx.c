@@ -110,6 +110,48 @@ static void vmx_setup_pku(void)
 	vmx.pku = true;
 }
 
+/* Linear-address width for canonical checks: CPUID.80000008H:EAX[15:8]. */
+static void vmx_setup_linear_bits(void)
+{
+	uint32_t a, b, c, d;
+
+	vmx.linear_bits = 48;
+	cpuid(0x80000000u, 0, &a, &b, &c, &d);
+	if (a < 0x80000008u)
+		return;
+	cpuid(0x80000008u, 0, &a, &b, &c, &d);
+	if (((a >> 8) & 0xff) >= 48 && ((a >> 8) & 0xff) <= 64)
+		vmx.linear_bits = (a >> 8) & 0xff;
+}
+
+/* What to do between VMs (vmx/mitigate.c), from what the CPU says. */
+static void vmx_setup_mitigations(void)
+{
+	struct spec_caps sc = { 0, 0 };
+	uint32_t a, b, c, d;
+	char line[200];
+
+	cpuid(0, 0, &a, &b, &c, &d);
+	if (a >= 7) {
+		cpuid(7, 0, &a, &b, &c, &d);
+		sc.cpuid7_edx = d;
+	}
+	if (sc.cpuid7_edx & CPUID7_EDX_ARCH_CAPS)
+		sc.arch_caps = rdmsr(MSR_IA32_ARCH_CAPS);
+	mitigations_select(&sc, &vmx.mit);
+	mitigations_format(&vmx.mit, line, sizeof(line));
+	if (vmx.mit.l1tf_exposed || vmx.mit.mds_exposed ||
+	    vmx.mit.spectre_v2_exposed)
+		log_warn("mitigations: %s", line);
+	else
+		log_info("mitigations: %s", line);
+	log_info("mitigations: CPUID.(7,0):EDX %#x, IA32_ARCH_CAPABILITIES %#llx",
+	         sc.cpuid7_edx, (unsigned long long)sc.arch_caps);
+	log_info("mitigations: debug registers and FPU/SSE/AVX state switched per"
+	         " VM; RDPMC exits (#GP)%s", (vmx.proc2 & PROC2_WBINVD_EXITING) ?
+	         "; WBINVD exits" : "; WBINVD cannot exit on this CPU");
+}
+
 /* Append a name to the list of what is missing. */
 static void need(bool have, const char *what, char *err, size_t n, bool *ok)
 {
@@ -149,8 +191,11 @@ static bool vmx_controls(char *err, size_t n)
 	                         PIN_EXTINT_EXITING | PIN_NMI_EXITING |
 	                         PIN_PREEMPTION_TIMER, &miss);
 	all |= miss;
+	/* RDPMC exits: there is no virtual PMU, and a guest with CR4.PCE
+	 * would otherwise read the host's counters. */
 	vmx.proc = vmx_adjust_ctl(vmx.msrs.true_procbased,
-	                          PROC_HLT_EXITING | PROC_USE_IO_BITMAPS |
+	                          PROC_HLT_EXITING | PROC_RDPMC_EXITING |
+	                          PROC_USE_IO_BITMAPS |
 	                          PROC_USE_MSR_BITMAPS | PROC_SECONDARY |
 	                          PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING |
 	                          PROC_MWAIT_EXITING | PROC_MONITOR_EXITING,
@@ -161,17 +206,23 @@ static bool vmx_controls(char *err, size_t n)
 	                           PROC2_EPT | PROC2_VPID | PROC2_UNRESTRICTED,
 	                           &miss);
 	all |= miss;
-	/* Optional: let guests use RDTSCP, INVPCID, XSAVES if the CPU can. */
+	/* Optional: let guests use RDTSCP, INVPCID, XSAVES if the CPU can;
+	 * exit on WBINVD (a guest flushing every cache slows all VMs and
+	 * makes a timing channel) where the CPU allows it. */
 	vmx.proc2 |= vmx_adjust_ctl(vmx.msrs.procbased2, PROC2_RDTSCP |
-	                            PROC2_INVPCID | PROC2_XSAVES, &miss) &
-	             (PROC2_RDTSCP | PROC2_INVPCID | PROC2_XSAVES);
+	                            PROC2_INVPCID | PROC2_XSAVES |
+	                            PROC2_WBINVD_EXITING, &miss) &
+	             (PROC2_RDTSCP | PROC2_INVPCID | PROC2_XSAVES |
+	              PROC2_WBINVD_EXITING);
 	vmx.exit = vmx_adjust_ctl(rdmsr(MSR_IA32_VMX_TRUE_EXIT_CTLS),
 	                          EXIT_HOST_64BIT | EXIT_ACK_INTERRUPT |
+	                          EXIT_SAVE_DEBUG |
 	                          EXIT_SAVE_PAT | EXIT_LOAD_PAT |
 	                          EXIT_SAVE_EFER | EXIT_LOAD_EFER, &miss);
 	all |= miss;
 	vmx.entry = vmx_adjust_ctl(rdmsr(MSR_IA32_VMX_TRUE_ENTRY_CTLS),
-	                           ENTRY_LOAD_PAT | ENTRY_LOAD_EFER, &miss);
+	                           ENTRY_LOAD_PAT | ENTRY_LOAD_EFER |
+	                           ENTRY_LOAD_DEBUG, &miss);
 	all |= miss;
 	if (all) {
 		snprintf(err, n, "VMX controls not supported by this CPU");
@@ -210,6 +261,8 @@ bool vmx_init(char *err, size_t errlen)
 
 	vmx_setup_xsave();
 	vmx_setup_pku();
+	vmx_setup_linear_bits();
+	vmx_setup_mitigations();
 	vmx_setup_bitmaps();
 	basic = vmx.msrs.basic;
 	vmxon_region = mm_alloc_pages(1);

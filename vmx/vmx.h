@@ -6,6 +6,7 @@
 #define BAREGT_VMX_VMX_H
 
 #include <stdbool.h>
+#include "vmx/mitigate.h"
 #include <stddef.h>
 #include <stdint.h>
 #include "vmx/caps.h"
@@ -22,6 +23,8 @@ struct vmx_host {
 	uint32_t xsave_size;         /* bytes of an area for all of them */
 	uint32_t fpu_pages;          /* pages per vCPU FPU area */
 	bool pku;                    /* CR4.PKE set in the host: RDPKRU works */
+	unsigned linear_bits;        /* linear-address width (canonical checks) */
+	struct vm_switch_mitigations mit;  /* applied between VMs */
 	uint32_t preemption_rate;    /* timer ticks every 2^rate TSC ticks */
 };
 
@@ -37,6 +40,14 @@ bool vmx_init(char *err, size_t errlen);
 /* Leave VMX operation (VMXOFF, CR4.VMXE off): before a reset, since INIT
  * is blocked in VMX root operation (SDM Vol. 3C §24.8). */
 void vmx_exit(void);
+
+/* Is a canonical linear address for this CPU (SDM Vol. 1 §3.3.7.1)? */
+static inline bool vmx_canonical(uint64_t a)
+{
+	unsigned s = 64 - vmx.linear_bits;
+
+	return (uint64_t)((int64_t)(a << s) >> s) == a;
+}
 
 /*
  * Adjust wanted control bits to a capability MSR (allowed-0 settings in

@@ -12,6 +12,7 @@
 #define CR0_NE (1ull << 5)
 #define CR4_VMXE (1ull << 13)
 #define CR4_OSXSAVE (1ull << 18)
+#define CR4_PCE (1ull << 8)
 
 static uint64_t rdmsr(uint32_t msr)
 {
@@ -77,6 +78,17 @@ static void test_msrs(void)
 	wrmsr(0x277, pat);
 	wrmsr(0xc0000082, 0xffffffff81000000ull);
 	check_eq("lstar passes through", rdmsr(0xc0000082), 0xffffffff81000000ull);
+	/* SYSENTER_ESP/EIP take canonical addresses only (WRMSR #GP); a
+	 * non-canonical one in the VMCS would fail the next VM entry. */
+	wrmsr(0x175, 0xffff800000001000ull);
+	check_eq("wrmsr sysenter_esp canonical: read back", rdmsr(0x175),
+	         0xffff800000001000ull);
+	check_eq("wrmsr sysenter_esp non-canonical: #gp",
+	         (uint64_t)wrmsr_fault(0x175, 0x0000800000000000ull), VEC_GP);
+	check_eq("wrmsr sysenter_eip non-canonical: #gp",
+	         (uint64_t)wrmsr_fault(0x176, 0x8000000000000000ull), VEC_GP);
+	check_eq("sysenter_esp unchanged after the #gp", rdmsr(0x175),
+	         0xffff800000001000ull);
 	check_eq("wrmsr efer reserved bit: #gp",
 	         (uint64_t)wrmsr_fault(0xc0000080, rdmsr(0xc0000080) | (1ull << 20)),
 	         VEC_GP);
@@ -148,6 +160,25 @@ static void test_xsetbv(void)
 	check_eq("xsetbv without x87: #gp", (uint64_t)fault_taken(), VEC_GP);
 }
 
+/* RDPMC with CR4.PCE: no virtual PMU, so every counter is #GP(0) — the
+ * host's counters are never read. */
+static void test_rdpmc(void)
+{
+	uint64_t cr4;
+	uint32_t lo, hi;
+
+	__asm__ __volatile__("mov %%cr4, %0" : "=r"(cr4));
+	__asm__ __volatile__("mov %0, %%cr4" : : "r"(cr4 | CR4_PCE));
+	fault_expect(2);                         /* 0f 33 */
+	__asm__ __volatile__("rdpmc" : "=a"(lo), "=d"(hi) : "c"(0));
+	check_eq("rdpmc counter 0 with cr4.pce: #gp", (uint64_t)fault_taken(), VEC_GP);
+	fault_expect(2);
+	__asm__ __volatile__("rdpmc" : "=a"(lo), "=d"(hi) : "c"(1u << 30));
+	check_eq("rdpmc fixed counter 0 with cr4.pce: #gp", (uint64_t)fault_taken(),
+	         VEC_GP);
+	__asm__ __volatile__("mov %0, %%cr4" : : "r"(cr4));
+}
+
 static void test_misc(void)
 {
 	uint64_t t0 = rdtsc();
@@ -156,6 +187,8 @@ static void test_misc(void)
 	check("hlt: the guest goes on", rdtsc() > t0);
 	__asm__ __volatile__("invd");
 	check("invd: no-op", true);
+	__asm__ __volatile__("wbinvd");
+	check("wbinvd: exits and goes on", true);
 	check_eq("hypercall nop", hypercall(HC_NOP, 0, 0), 0);
 	check_eq("hypercall unknown: -1", hypercall(99, 0, 0), (uint64_t)-1);
 	check_eq("hypercall result, name outside ram: -2",
@@ -172,6 +205,7 @@ int guest_main(const char *cmdline)
 	test_vmx_insns();
 	test_crs();
 	test_xsetbv();
+	test_rdpmc();
 	test_misc();
 	printf("%s: %s\n", guest_name, checks_failed ? "FAILED" : "all passed");
 	return checks_failed ? 1 : 0;

@@ -70,6 +70,8 @@ static void test_mmio32(void)
 	check_eq("32-bit: rep stosw read back", a, 0x7e7e7e7eu);
 }
 
+void test_realmode(void);             /* realmode.c */
+
 int guest_main(const char *cmdline)
 {
 	guest_name = "mbtest";
@@ -79,6 +81,7 @@ int guest_main(const char *cmdline)
 		test_info(cmdline);
 		test_mmio32();
 	}
+	test_realmode();
 	printf("%s: %s\n", guest_name, checks_failed ? "FAILED" : "all passed");
 	hypercall(HC_EXIT, checks_failed ? 1 : 7, 0);
 	return 1;                    /* not reached */
