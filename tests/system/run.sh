@@ -115,7 +115,15 @@ run_case() { # CASE_FILE → 0 pass, 1 fail; reason in $why
 			reached=1
 			break
 		fi
-		[ -e "$dir/rc" ] && break                 # emulator ended
+		if [ -e "$dir/rc" ]; then
+			# The emulator has ended, so its log is complete (Bochs
+			# flushes the serial file as it exits): read it once more
+			# before judging, or a line written at the very end is
+			# missed between the check above and this one.
+			emu_clean_log "$dir/serial.log" | grep -Pq -- "$until" &&
+				reached=1
+			break
+		fi
 		if [ $((SECONDS - start)) -ge "$timeout" ]; then
 			why="timeout after ${timeout}s waiting for /$until/"
 			break
