@@ -256,91 +256,97 @@ static enum decode_status read_opcode(struct decoder *d, struct opcode_form *f)
 
 /* ---- ModR/M, SIB, displacement (Vol. 2A §2.1.5) ----------------------- */
 
-/* GPR numbers in the SDM's order (Vol. 2A Table 2-2). */
-enum { R_AX, R_CX, R_DX, R_BX, R_SP, R_BP, R_SI, R_DI };
-
-/* Read a displacement of `len` bytes (0, 1, 2 or 4), sign-extended. */
-static enum decode_status read_disp(struct decoder *d, size_t len,
-				    struct insn *out)
+/* Read a displacement of `len` bytes (0, 1, 2 or 4), sign-extended
+ * (out->mem_disp starts at 0). */
+static inline enum decode_status read_disp(struct decoder *d, size_t len,
+					   struct insn *out)
 {
-	uint64_t v = 0;
-	enum decode_status st = len ? fetch(d, len, &v) : DECODE_OK;
+	uint64_t v;
+	enum decode_status st;
 
+	if (len == 0)
+		return DECODE_OK;
+	st = fetch(d, len, &v);
 	if (st == DECODE_OK)
-		out->mem_disp = len ? sign_extend(v, 8 * (unsigned)len) : 0;
+		out->mem_disp = sign_extend(v, 8 * (unsigned)len);
 	return st;
 }
 
 /*
- * 16-bit addressing (Table 2-1): rm 0..7 = BX+SI, BX+DI, BP+SI, BP+DI,
- * SI, DI, BP, BX; mod 00 rm 110 is [disp16]; BP-based forms default to SS.
+ * Consume SIB and displacement after a memory-form ModR/M byte. 16-bit
+ * addressing (Table 2-1): mod 00 rm 110 is [disp16]. 32/64-bit (Tables
+ * 2-2, 2-3): rm 100 means a SIB byte follows; mod 00 rm 101 is [disp32]
+ * (RIP-relative in 64-bit mode, Vol. 2A §2.2.1.6); mod 00 with SIB.base
+ * 101 is [index*scale + disp32]. REX.B does not change these cases
+ * (Table 2-5: R12 needs a SIB byte, R13 a displacement, like RSP, RBP).
  */
-static enum decode_status read_address_16(struct decoder *d, unsigned mod,
-					  unsigned rm, struct insn *out)
+static enum decode_status read_address(struct decoder *d, unsigned mod,
+				       unsigned rm, struct insn *out)
 {
-	static const int8_t base[8] = { R_BX, R_BX, R_BP, R_BP, INSN_NO_REG,
-					INSN_NO_REG, R_BP, R_BX };
-	static const int8_t index[8] = { R_SI, R_DI, R_SI, R_DI, R_SI, R_DI,
-					 INSN_NO_REG, INSN_NO_REG };
-	size_t disp = mod == 1 ? 1 : mod == 2 ? 2 : 0;
+	size_t disp;
 
-	out->mem_base = base[rm];
-	out->mem_index = index[rm];
-	if (mod == 0 && rm == 6) {          /* [disp16] */
-		out->mem_base = INSN_NO_REG;
-		disp = 2;
+	if (address_size(d) == 2) {
+		disp = mod == 1 ? 1 : mod == 2 || (mod == 0 && rm == 6) ? 2 : 0;
+		return read_disp(d, disp, out);
 	}
-	out->mem_ss = out->mem_base == R_BP;
-	return read_disp(d, disp, out);
-}
-
-/*
- * 32/64-bit addressing (Tables 2-2, 2-3). rm 100 means a SIB byte follows
- * (scale bits 7:6, index 5:3 + REX.X, base 2:0 + REX.B; index 100 without
- * REX.X is "none"); mod 00 rm 101 is [disp32], RIP-relative in 64-bit
- * mode (Vol. 2A §2.2.1.6); mod 00 with SIB.base 101 is [index*scale +
- * disp32]. REX.B does not change these special cases (Table 2-5: R12
- * needs a SIB byte, R13 a displacement, like RSP and RBP).
- */
-static enum decode_status read_address_32(struct decoder *d, unsigned mod,
-					  unsigned rm, struct insn *out)
-{
-	size_t disp = mod == 1 ? 1 : mod == 2 ? 4 : 0;
-	unsigned rex_b = (d->rex & REX_B) ? 8 : 0;
-
-	out->mem_base = (int8_t)(rm | rex_b);
+	disp = mod == 1 ? 1 : mod == 2 ? 4 : 0;
 	if (rm == 4) {
 		uint64_t sib;
-		unsigned idx;
 		enum decode_status st = fetch(d, 1, &sib);
 
 		if (st != DECODE_OK)
 			return st;
-		idx = (((unsigned)sib >> 3) & 7) | ((d->rex & REX_X) ? 8 : 0);
-		out->mem_scale = (uint8_t)(1u << (sib >> 6));
-		out->mem_index = idx == 4 ? INSN_NO_REG : (int8_t)idx;
-		out->mem_base = (int8_t)((sib & 7) | rex_b);
-		if (mod == 0 && (sib & 7) == 5) {
-			out->mem_base = INSN_NO_REG;
+		out->sib = (uint8_t)sib;
+		if (mod == 0 && (sib & 7) == 5)
 			disp = 4;
-		}
 	} else if (mod == 0 && rm == 5) {
-		out->mem_base = d->mode == CPU_MODE_64 ? INSN_RIP : INSN_NO_REG;
 		disp = 4;
 	}
-	out->mem_ss = out->mem_base == R_SP || out->mem_base == R_BP;
 	return read_disp(d, disp, out);
 }
 
-/* Consume the addressing bytes after a memory-form ModR/M byte. */
-static enum decode_status read_address(struct decoder *d, unsigned mod,
-				       unsigned rm, struct insn *out)
+/* ---- the memory operand's registers, on demand --------------------------- */
+
+/* GPR numbers in the SDM's order (Vol. 2A Table 2-2). */
+enum { R_AX, R_CX, R_DX, R_BX, R_SP, R_BP, R_SI, R_DI };
+
+void insn_mem_operand(const struct insn *in, enum cpu_mode mode,
+		      struct insn_mem *m)
 {
-	out->mem_index = INSN_NO_REG;
-	out->mem_scale = 1;
-	if (address_size(d) != 2)
-		return read_address_32(d, mod, rm, out);
-	return read_address_16(d, mod, rm, out);
+	/* 16-bit rm 0..7 = BX+SI, BX+DI, BP+SI, BP+DI, SI, DI, BP, BX. */
+	static const int8_t base16[8] = { R_BX, R_BX, R_BP, R_BP, INSN_NO_REG,
+					  INSN_NO_REG, R_BP, R_BX };
+	static const int8_t index16[8] = { R_SI, R_DI, R_SI, R_DI, R_SI, R_DI,
+					   INSN_NO_REG, INSN_NO_REG };
+	unsigned mod = in->modrm >> 6, rm = in->modrm & 7;
+	unsigned rex_b = (in->rex & REX_B) ? 8 : 0;
+
+	m->base = m->index = INSN_NO_REG;
+	m->scale = 1;
+	m->ss = false;
+	if (in->moffs)
+		return;
+	if (in->addr_size == 2) {
+		if (!(mod == 0 && rm == 6)) {        /* not [disp16] */
+			m->base = base16[rm];
+			m->index = index16[rm];
+		}
+		m->ss = m->base == R_BP;
+		return;
+	}
+	if (rm == 4) {
+		unsigned idx = ((in->sib >> 3) & 7) | ((in->rex & REX_X) ? 8 : 0);
+
+		m->scale = (uint8_t)(1u << (in->sib >> 6));
+		m->index = idx == 4 ? INSN_NO_REG : (int8_t)idx;
+		if (!(mod == 0 && (in->sib & 7) == 5))
+			m->base = (int8_t)((in->sib & 7) | rex_b);
+	} else if (mod == 0 && rm == 5) {
+		m->base = mode == CPU_MODE_64 ? INSN_RIP : INSN_NO_REG;
+	} else {
+		m->base = (int8_t)(rm | rex_b);
+	}
+	m->ss = m->base == R_SP || m->base == R_BP;
 }
 
 /* ---- putting an instruction together --------------------------------- */
@@ -387,6 +393,8 @@ static enum decode_status decode_modrm_form(struct decoder *d,
 		return reg == 7 ? DECODE_UNSUPPORTED : DECODE_INVALID;
 	if (mod == 3)
 		return DECODE_INVALID;     /* register operand: no memory access */
+	out->modrm = (uint8_t)modrm;
+	out->rex = d->rex;
 	st = read_address(d, mod, rm, out);
 	if (st != DECODE_OK)
 		return st;
@@ -413,8 +421,6 @@ static enum decode_status decode(struct decoder *d, struct insn *out)
 	out->seg = d->seg;
 	out->reg_size = f.byte_operand ? 1 : operand_size(d);
 	out->size = f.source_size ? f.source_size : out->reg_size;
-	out->mem_base = out->mem_index = INSN_NO_REG;
-	out->mem_scale = 1;
 
 	switch (f.encoding) {
 	case ENC_MODRM:
@@ -422,8 +428,7 @@ static enum decode_status decode(struct decoder *d, struct insn *out)
 		st = decode_modrm_form(d, &f, out);
 		break;
 	case ENC_MOFFS:         /* address-size offset (Vol. 2B MOV, moffs) */
-		out->mem_base = out->mem_index = INSN_NO_REG;
-		out->mem_scale = 1;
+		out->moffs = true;
 		st = fetch(d, out->addr_size, &out->mem_disp);
 		break;
 	case ENC_STRING:

@@ -58,20 +58,34 @@ struct insn {
 	bool rep;           /* F3 or F2 on STOS/MOVS */
 	int seg;            /* effective segment override (enum seg_reg) or
 	                     * SEG_NONE; in 64-bit mode only FS and GS count */
-	/* The memory operand of the ModR/M and moffs forms (Vol. 2A §2.1.5,
-	 * Tables 2-1 to 2-3): effective address = base + index * scale +
-	 * disp, truncated to addr_size. base and index are GPR numbers or
-	 * INSN_NO_REG; base INSN_RIP means RIP-relative (disp counts from the
-	 * next instruction). mem_ss: the default segment is SS (rBP or rSP
-	 * as base, Vol. 1 §3.7.4), else DS. Unused for STOS and MOVS. */
-	int8_t mem_base, mem_index;
-	uint8_t mem_scale;
-	bool mem_ss;
-	uint64_t mem_disp;  /* sign-extended to 64 bits */
+	/* The memory operand's addressing bytes as decoded (ModR/M, SIB, REX,
+	 * the displacement or moffs sign-extended to 64 bits); unused for
+	 * STOS and MOVS. insn_mem_operand() turns them into registers only
+	 * when an emulator needs the operand's address (rarely: the exit
+	 * gives the GPA). */
+	bool moffs;         /* A0-A3: mem_disp is the whole address */
+	uint8_t modrm, sib, rex;
+	uint64_t mem_disp;
+};
+
+/* The memory operand of a ModR/M or moffs form (Vol. 2A §2.1.5, Tables
+ * 2-1 to 2-3): effective address = base + index * scale + disp,
+ * truncated to addr_size. base and index are GPR numbers or INSN_NO_REG;
+ * base INSN_RIP means RIP-relative (disp counts from the next
+ * instruction). ss: the default segment is SS (rBP or rSP as base, Vol. 1
+ * §3.7.4), else DS. */
+struct insn_mem {
+	int8_t base, index;
+	uint8_t scale;
+	bool ss;
 };
 
 #define INSN_NO_REG  (-1)
 #define INSN_RIP     16
+
+/* in decoded in `mode` (a ModR/M or moffs form). */
+void insn_mem_operand(const struct insn *in, enum cpu_mode mode,
+		      struct insn_mem *m);
 
 enum decode_status {
 	DECODE_OK,

@@ -181,34 +181,48 @@ static bool span_write(const struct emu_ops *ops, void *ctx,
 static uint64_t operand_linear(const struct insn *in, const struct emu_cpu *cpu,
 			       const struct emu_ops *ops, void *ctx)
 {
+	struct insn_mem m;
 	uint64_t ea = in->mem_disp;
-	int seg = in->seg != SEG_NONE ? in->seg : in->mem_ss ? SEG_SS : SEG_DS;
+	int seg;
 
-	if (in->mem_base == INSN_RIP)
+	insn_mem_operand(in, cpu->mode, &m);
+	seg = in->seg != SEG_NONE ? in->seg : m.ss ? SEG_SS : SEG_DS;
+	if (m.base == INSN_RIP)
 		ea += cpu->rip + in->len;
-	else if (in->mem_base != INSN_NO_REG)
-		ea += cpu->gpr[in->mem_base & 15];
-	if (in->mem_index != INSN_NO_REG)
-		ea += cpu->gpr[in->mem_index & 15] * in->mem_scale;
+	else if (m.base != INSN_NO_REG)
+		ea += cpu->gpr[m.base & 15];
+	if (m.index != INSN_NO_REG)
+		ea += cpu->gpr[m.index & 15] * m.scale;
 	ea &= width_mask(in->addr_size);
 	return linear_wrap(cpu, segment_base(cpu, ops, ctx, seg) + ea);
 }
 
-/* Where the operand lies: at fault_gpa when it fits in one page (the page
- * the CPU translated and faulted on), else translated page by page. */
-static enum emu_result operand_span(const struct insn *in, uint64_t fault_gpa,
+/*
+ * Does the operand lie wholly at fault_gpa? The CPU splits a page-crossing
+ * access at the boundary and reports the GPA where the faulting part
+ * begins, so a fault at a non-zero page offset that leaves room for the
+ * whole operand is the operand itself: the common case, decided without
+ * the operand's address. A fault at offset 0 may be the second part.
+ */
+static bool operand_at_fault(const struct insn *in, uint64_t fault_gpa)
+{
+	uint64_t off = fault_gpa & (GUEST_PAGE_SIZE - 1);
+
+	return off != 0 && off + in->size <= GUEST_PAGE_SIZE;
+}
+
+/* Otherwise, from the operand's linear address: if it crosses a page,
+ * *s gets its two parts, translated page by page; if not, *s stays the
+ * one piece at fault_gpa it was given. */
+static enum emu_result operand_span(const struct insn *in,
 				    const struct emu_cpu *cpu,
 				    const struct emu_ops *ops, void *ctx,
 				    bool write, struct guest_span *s)
 {
 	uint64_t linear = operand_linear(in, cpu, ops, ctx);
 
-	if ((linear & (GUEST_PAGE_SIZE - 1)) + in->size <= GUEST_PAGE_SIZE) {
-		s->gpa[0] = fault_gpa;
-		s->len[0] = in->size;
-		s->len[1] = 0;
+	if ((linear & (GUEST_PAGE_SIZE - 1)) + in->size <= GUEST_PAGE_SIZE)
 		return EMU_DONE;
-	}
 	return translate_span(cpu, ops, ctx, linear, in->size, write, s) ?
 	       EMU_DONE : EMU_PAGE_FAULT;
 }
@@ -217,13 +231,15 @@ static enum emu_result emulate_load(const struct insn *in, uint64_t gpa,
 				    struct emu_cpu *cpu,
 				    const struct emu_ops *ops, void *ctx)
 {
-	struct guest_span s;
+	struct guest_span s = { { gpa, 0 }, { in->size, 0 } };
 	uint64_t value;
-	enum emu_result r = operand_span(in, gpa, cpu, ops, ctx, false, &s);
+	enum emu_result r;
 
-	if (r != EMU_DONE)
+	if (!operand_at_fault(in, gpa) &&
+	    (r = operand_span(in, cpu, ops, ctx, false, &s)) != EMU_DONE)
 		return r;
-	if (!span_read(ops, ctx, &s, &value))
+	if (s.len[1] == 0 ? !ops->read(ctx, s.gpa[0], in->size, &value)
+			  : !span_read(ops, ctx, &s, &value))
 		return EMU_BAD_ACCESS;
 	value &= width_mask(in->size);
 	if (in->kind == INSN_LOAD_SX)
@@ -236,15 +252,18 @@ static enum emu_result emulate_store(const struct insn *in, uint64_t gpa,
 				     const struct emu_cpu *cpu,
 				     const struct emu_ops *ops, void *ctx)
 {
-	struct guest_span s;
-	uint64_t value = in->kind == INSN_STORE_IMM
+	struct guest_span s = { { gpa, 0 }, { in->size, 0 } };
+	uint64_t value = (in->kind == INSN_STORE_IMM
 		? in->imm
-		: gpr_read(cpu, in->reg, in->size, in->reg_high8);
-	enum emu_result r = operand_span(in, gpa, cpu, ops, ctx, true, &s);
+		: gpr_read(cpu, in->reg, in->size, in->reg_high8)) &
+		width_mask(in->size);
+	enum emu_result r;
 
-	if (r != EMU_DONE)
+	if (!operand_at_fault(in, gpa) &&
+	    (r = operand_span(in, cpu, ops, ctx, true, &s)) != EMU_DONE)
 		return r;
-	if (!span_write(ops, ctx, &s, value & width_mask(in->size)))
+	if (s.len[1] == 0 ? !ops->write(ctx, s.gpa[0], in->size, value)
+			  : !span_write(ops, ctx, &s, value))
 		return EMU_BAD_ACCESS;
 	return EMU_DONE;
 }

@@ -87,19 +87,23 @@ static uint64_t low_bytes(uint64_t v, unsigned n)
 static bool bus_access(struct vm *vm, uint64_t gpa, unsigned size, bool write,
                        uint64_t *val)
 {
-	uint64_t in = write ? *val : 0, out = 0;
+	uint64_t in = write ? *val : 0, out = 0, span;
 	unsigned done = 0;
+	struct trap *t = trap_lookup(&vm->traps, gpa, &span);
 
-	while (done < size) {
-		uint64_t span, piece;
-		struct trap *t = trap_lookup(&vm->traps, gpa + done, &span);
+	if (span >= size)                        /* the common case: one piece */
+		return piece_access(vm, t, gpa, size, write, val);
+	for (;;) {
 		unsigned n = span < size - done ? (unsigned)span : size - done;
+		uint64_t piece = low_bytes(in >> (8 * done), n);
 
-		piece = low_bytes(in >> (8 * done), n);
 		if (!piece_access(vm, t, gpa + done, n, write, &piece))
 			return false;
 		out |= low_bytes(piece, n) << (8 * done);
 		done += n;
+		if (done == size)
+			break;
+		t = trap_lookup(&vm->traps, gpa + done, &span);
 	}
 	if (!write)
 		*val = out;

@@ -587,16 +587,16 @@ static void test_memory_operand(void **state)
 	for (i = 0; i < sizeof mem_cases / sizeof mem_cases[0]; i++) {
 		const struct mem_case *c = &mem_cases[i];
 		struct insn in;
+		struct insn_mem m;
 
 		if (insn_decode(c->bytes, c->n, c->mode, &in) != DECODE_OK)
 			fail_msg("%s: does not decode", c->text);
-		if (in.mem_base != c->base || in.mem_index != c->index ||
-		    in.mem_scale != c->scale || in.mem_disp != c->disp ||
-		    in.mem_ss != c->ss)
+		insn_mem_operand(&in, c->mode, &m);
+		if (m.base != c->base || m.index != c->index ||
+		    m.scale != c->scale || in.mem_disp != c->disp || m.ss != c->ss)
 			fail_msg("%s: base %d index %d scale %u disp %#llx ss %d; want"
-				 " %d %d %u %#llx %d", c->text, in.mem_base,
-				 in.mem_index, in.mem_scale,
-				 (unsigned long long)in.mem_disp, in.mem_ss, c->base,
+				 " %d %d %u %#llx %d", c->text, m.base, m.index, m.scale,
+				 (unsigned long long)in.mem_disp, m.ss, c->base,
 				 c->index, c->scale, (unsigned long long)c->disp,
 				 c->ss);
 	}

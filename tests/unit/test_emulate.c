@@ -840,6 +840,21 @@ static void test_mov_operand_crosses_page(void **state)
 	EXPECT_LOG(TR(0x7ffe, MMIO_GPA + 0xffe), TR(0x8000, RAM_GPA),
 		   RD(MMIO_GPA + 0xffe, 2, 0x2211), RD(RAM_GPA, 2, 0xbbaa));
 
+	/* Contiguous in guest-physical memory: one access from the first
+	 * part's GPA, not from the GPA of the part that faulted. */
+	reset(NULL);
+	map_page(0x7000, RAM_GPA + 0x3000);
+	map_page(0x8000, RAM_GPA + 0x4000);
+	ram_put(RAM_GPA + 0x3ffc, 8, 0x0807060504030201ull);
+	c = cpu_in(M64);
+	c.gpr[3] = 0x7ffc;
+	current = "mov rax, [rbx] across contiguous pages";
+	assert_int_equal(insn_emulate(&load, RAM_GPA + 0x4000, &c, &ops, &g, 1),
+			 EMU_DONE);
+	assert_int_equal(c.gpr[0], 0x0807060504030201ull);
+	EXPECT_LOG(TR(0x7ffc, RAM_GPA + 0x3ffc), TR(0x8000, RAM_GPA + 0x4000),
+		   RD(RAM_GPA + 0x3ffc, 8, 0x0807060504030201ull));
+
 	/* The second page is not mapped: #PF, nothing accessed, RIP stays. */
 	reset(NULL);
 	map_page(0x7000, RAM_GPA + 0x3000);
