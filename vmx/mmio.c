@@ -20,15 +20,14 @@
 #define INSN_MAX        15
 #define REP_BUDGET      256     /* string elements per exit, then re-enter */
 #define VEC_PF          14
-#define PF_ERR_P        1u
-#define PF_ERR_W        2u
 #define CR0_PE          1ull
 
 struct mmio_ctx {
 	struct vcpu *v;
-	struct gwalk_regs gregs;
+	struct gwalk_regs gregs;     /* what the walk checks rights against */
 	uint64_t pf_linear;          /* last failed translation, for #PF */
-	uint32_t pf_err;
+	uint32_t pf_err;             /* its #PF error code (vmx/gwalk.h) */
+	enum gwalk_result pf_why;    /* its walk result */
 };
 
 /* ---- guest memory, by GPA --------------------------------------------------- */
@@ -125,16 +124,21 @@ static bool walk_read(void *ctx, uint64_t gpa, unsigned size, uint64_t *val)
 	return ram_read(ctx, gpa, size, val);
 }
 
+/*
+ * The emulator's data accesses are explicit accesses at the guest's CPL:
+ * the walk applies U/S, R/W, SMAP and the protection keys to each one as
+ * the CPU would have, had the access not exited first (the other operand
+ * of a MOVS, later REP iterations, the second page of an element).
+ */
 static bool mmio_translate(void *ctx, uint64_t linear, bool write, uint64_t *gpa)
 {
 	struct mmio_ctx *m = ctx;
-	enum gwalk_result r = gwalk(&m->gregs, linear, write, walk_read, m->v->vm,
-	                            gpa);
 
-	if (r == GW_OK)
+	m->pf_why = gwalk(&m->gregs, linear, write ? GWALK_WRITE : GWALK_READ,
+	                  walk_read, m->v->vm, gpa, &m->pf_err);
+	if (m->pf_why == GW_OK)
 		return true;
 	m->pf_linear = linear;
-	m->pf_err = (r == GW_PROTECTION ? PF_ERR_P : 0) | (write ? PF_ERR_W : 0);
 	return false;
 }
 
@@ -171,11 +175,15 @@ static size_t fetch_insn(struct mmio_ctx *m, enum cpu_mode mode, uint64_t rip,
 	uint64_t linear = rip + (mode == CPU_MODE_64 ? 0 : vmread(VMCS_GUEST_CS_BASE));
 	size_t n = 0;
 
+	/* Fetch rights (XD, SMEP, U/S): bytes the guest may not execute are
+	 * not decoded; a short fetch fails the decode and stops the VM. */
 	while (n < INSN_MAX) {
 		uint64_t gpa, chunk = 4096 - ((linear + n) & 4095);
 		const uint8_t *p;
+		uint32_t pf_err;
 
-		if (gwalk(&m->gregs, linear + n, false, walk_read, m->v->vm, &gpa) != GW_OK)
+		if (gwalk(&m->gregs, linear + n, GWALK_FETCH, walk_read, m->v->vm,
+		          &gpa, &pf_err) != GW_OK)
 			break;
 		if (chunk > INSN_MAX - n)
 			chunk = INSN_MAX - n;
@@ -245,8 +253,12 @@ enum exit_action exit_ept_violation(struct vcpu *v)
 		             (unsigned long long)gpa);
 		return EXIT_STOP;
 	}
-	m.gregs = (struct gwalk_regs){ vmread(VMCS_GUEST_CR0), vmread(VMCS_GUEST_CR3),
-	                               vmread(VMCS_GUEST_CR4), vmread(VMCS_GUEST_EFER) };
+	m.gregs = (struct gwalk_regs){
+		.cr0 = vmread(VMCS_GUEST_CR0), .cr3 = vmread(VMCS_GUEST_CR3),
+		.cr4 = vmread(VMCS_GUEST_CR4), .efer = vmread(VMCS_GUEST_EFER),
+		.rflags = vmread(VMCS_GUEST_RFLAGS), .pkru = vcpu_guest_pkru(),
+		.cpl = vcpu_cpl(),
+	};
 	cpu.mode = guest_mode();
 	cpu.rip = vmread(VMCS_GUEST_RIP);
 	cpu.rflags = vmread(VMCS_GUEST_RFLAGS);
@@ -263,7 +275,18 @@ enum exit_action exit_ept_violation(struct vcpu *v)
 		mmio_commit(v, &cpu, rsp);
 		return EXIT_RESUME;
 	case EMU_PAGE_FAULT:
-		/* As the CPU would: #PF with CR2 = the linear address. */
+		if (m.pf_why == GW_BAD_TABLE || m.pf_why == GW_UNSUPPORTED) {
+			/* No #PF would describe it: the CPU's own walk would have
+			 * left guest RAM (an EPT violation) or is not emulated. */
+			vm_stop_dump(v->vm, "guest page walk of linear address %#llx "
+			             "failed: %s", (unsigned long long)m.pf_linear,
+			             m.pf_why == GW_BAD_TABLE ? "a page table lies "
+			             "outside guest RAM" : "5-level paging is not "
+			             "supported");
+			return EXIT_STOP;
+		}
+		/* As the CPU would: #PF with CR2 = the linear address and the
+		 * error code of the walk (SDM Vol. 3A §4.7). */
 		mmio_commit(v, &cpu, rsp);
 		v->regs.cr2 = m.pf_linear;
 		vcpu_inject_exception(v, VEC_PF, true, m.pf_err);

@@ -2,11 +2,24 @@
  * guests/lib/guest.h — the runtime BareGT's test guests are built on:
  * entry for both boot protocols (docs/guests.md), output on the virtual
  * UART, the hypercalls, PASS/FAIL checks, and (64-bit) catching expected
- * CPU exceptions. Freestanding; no libc.
+ * CPU exceptions, editing the page tables and running code at CPL 3.
+ * Freestanding; no libc. The constants before the C part are also for
+ * the runtime's assembly files.
  */
 #ifndef BAREGT_GUEST_H
 #define BAREGT_GUEST_H
 
+/* Segment selectors (RPL 0) of the 64-bit runtime's GDT: the loader's
+ * kernel code and data (docs/guests.md), then user data and user code
+ * in the order SYSRET expects, loaded by the first user_run(). */
+#define KERNEL_CS        0x08
+#define KERNEL_DS        0x10
+#define USER_DS          0x18
+#define USER_CS          0x20
+/* INT vector (DPL 3 gate) a user function returns through. */
+#define USER_EXIT_VECTOR 0x80
+
+#ifndef __ASSEMBLER__
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -155,6 +168,54 @@ static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
 void fault_expect(unsigned insn_len);
 int fault_taken(void);
 void idt_install(void);
+void idt_set_gate(unsigned vector, uintptr_t handler, unsigned dpl);
+
+/* The last exception the runtime caught: expected at CPL 0, or taken at
+ * CPL 3 under user_run(). vector -1: none since fault_expect(),
+ * user_run() or fault_forget(). */
+struct fault_info {
+	int vector;
+	uint64_t error;        /* error code (0 where the CPU pushes none) */
+	uint64_t cr2;          /* #PF: the faulting linear address */
+	uint64_t rip;          /* the faulting instruction */
+	unsigned cpl;          /* CPL it was taken at */
+	uint64_t rcx, rsi, rdi;    /* the string-instruction registers */
+};
+const struct fault_info *fault_last(void);
+void fault_forget(void);
+
+/*
+ * Page tables (guests/lib/paging64.c). pte_of(va): the 4 KiB leaf that
+ * maps va, splitting the 2 MiB boot page around it (same attributes)
+ * first; NULL if va is not mapped. page_update(va, set, clear) changes
+ * that leaf's bits, makes the upper entries U/S = 1 when it sets PTE_US
+ * (a user-mode address needs it at every level) and flushes the TLB.
+ * Entry bits: SDM Vol. 3A §4.5.
+ */
+#define PTE_P        (1ull << 0)
+#define PTE_RW       (1ull << 1)
+#define PTE_US       (1ull << 2)
+#define PTE_XD       (1ull << 63)
+#define PTE_PKEY(k)  ((uint64_t)(k) << 59)    /* protection key, 62:59 */
+#define PTE_PKEY_ALL PTE_PKEY(15)
+uint64_t *pte_of(uintptr_t va);
+bool page_update(uintptr_t va, uint64_t set, uint64_t clear);
+
+/*
+ * Ring 3 (guests/lib/user64.c, docs/guests.md "Ring 3"). Code and data a
+ * user function touches must lie on user pages: mark them USER_TEXT and
+ * USER_DATA (guest.ld gathers them into page-aligned .user sections,
+ * which the first user_run() makes user-accessible); everything else
+ * stays supervisor-only. user_run(fn, arg, &ret) runs fn(arg) at CPL 3
+ * on a user stack, with interrupts off and IOPL 0 (no port I/O: no
+ * printing). It returns true with *ret = fn's value when fn returned,
+ * false when fn took an exception, which fault_last() describes.
+ */
+#define USER_TEXT __attribute__((section(".user.text"), noinline, used))
+#define USER_DATA __attribute__((section(".user.data")))
+bool user_run(uint64_t (*fn)(uint64_t), uint64_t arg, uint64_t *ret);
+void user_fault_return(void) __attribute__((noreturn));  /* idt64.c only */
 #endif
 
+#endif /* __ASSEMBLER__ */
 #endif
