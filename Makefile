@@ -148,6 +148,10 @@ $(OBJ)/%.o: %.S
 	@echo "AS      $<"
 	@$(CC) $(HV_ASFLAGS) -MMD -MP -c $< -o $@
 
+# Files of Debian's packages: there once the packages are installed, so any
+# target that needs them (make bench on a fresh clone) installs them first.
+$(EFI_LIB)/libefi.a $(EFI_LIB)/libgnuefi.a $(EFI_CRT0) /usr/include/efi/efi.h: | $(DEPS_STAMP)
+
 # libefi.a's init.o (InitializeLib) also defines byte-at-a-time memcpy and
 # memset; a copy with them weakened lets hv/string.c provide them.
 LIBEFI     := $(BUILD)/libefi-weak.a

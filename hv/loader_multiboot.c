@@ -70,9 +70,10 @@
 #define MMAP_AVAILABLE   1u
 #define MMAP_RESERVED    2u
 
-/* Conventional memory: RAM below the EBDA area of a PC, in KiB. */
-#define MB_MEM_LOWER_KIB 640u
+/* Conventional memory: RAM below the EBDA area of a PC, [0, 639 KiB);
+ * mem_lower says the same as the memory map's first range. */
 #define MB_LOW_RAM_END   0x9FC00u
+#define MB_MEM_LOWER_KIB (MB_LOW_RAM_END / 1024u)
 #define MB_LOADER_NAME   "BareGT"
 
 void mb_find_header(const uint8_t *image, uint64_t size, struct mb_search *s)

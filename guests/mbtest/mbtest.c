@@ -27,7 +27,7 @@ static void test_info(const char *cmdline)
 	unsigned ram_mib = cmdline_uint(cmdline, "ram", 0), mods = cmdline_uint(cmdline, "mods", 0), i;
 
 	check_eq("mbi flags: mem cmdline mods mmap name", mbi->flags & 0x24d, 0x24d);
-	check_eq("mbi mem_lower", mbi->mem_lower, 640);
+	check_eq("mbi mem_lower: the map's first range, 639 KiB", mbi->mem_lower, 639);
 	check_eq("mbi mem_upper", mbi->mem_upper, (ram_mib - 1) * 1024);
 	check("mbi boot loader name", strcmp((const char *)(uintptr_t)mbi->boot_loader_name,
 	                                     "BareGT") == 0);
