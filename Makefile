@@ -75,6 +75,7 @@ PURE_C     += vmx/emulate.c
 PURE_C     += ept/trap.c
 PURE_C     += ept/ept.c
 PURE_C     += hv/vpci.c
+PURE_C     += hv/pci_cfg.c
 PURE_C     += gpu/partition.c
 PURE_C     += gpu/vreg.c
 PURE_C     += pvinfo/pvinfo.c
