@@ -83,6 +83,9 @@ PURE_C     += iommu/dmar.c
 PURE_C     += iommu/vtd_tables.c
 PURE_C     += gpu/ggtt.c
 PURE_C     += gpu/gen9_gt.c
+PURE_C     += gpu/gen9_ids.c
+PURE_C     += gpu/gen9_probe.c
+PURE_C     += gpu/dma_policy.c
 PURE_C     += gpu/model.c
 
 UNIT_C     := $(wildcard tests/unit/test_*.c)

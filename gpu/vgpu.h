@@ -41,6 +41,7 @@ struct vgpu {
 	struct pvinfo pvinfo;
 	struct ggtt_vm ggtt;       /* its GGTT entries, shadowed */
 	uint64_t iova_base;        /* its window in the GPU's DMA domain */
+	bool dma_mapped;           /* the window is mapped */
 	uint32_t mmio_index;       /* BAR4 MMIO_INDEX */
 	struct vgpu_stats stats;
 	bool dropped_reported, rejected_reported, aperture_reported, ro_reported;
