@@ -7,6 +7,7 @@
  * memory attributes table: §4.6.4.
  */
 #include "boot/boot.h"
+#include "hv/console.h"
 #include "hv/memmap.h"
 
 #define EFI_MEMORY_RO_ATTR 0x0000000000020000ull  /* UEFI 2.5+ EFI_MEMORY_RO */
@@ -72,8 +73,17 @@ void boot_find_rt_attributes(struct boot_info *bi)
 	bi->nrt = 0;
 	if (!mat || mat->desc_size < sizeof(EFI_MEMORY_DESCRIPTOR))
 		return;
+	if (mat->nentries > BOOT_MAX_RT) {
+		/* A range left out would be mapped by its memory-map type, which
+		 * may not be what the firmware needs: better to treat the
+		 * firmware as having no table (it then gets its own page table
+		 * with every runtime range writable and executable). */
+		log_warn("boot: the memory attributes table has %u entries, more"
+		         " than the %u kept: ignored", mat->nentries, BOOT_MAX_RT);
+		return;
+	}
 	d = (UINT8 *)(mat + 1);
-	for (i = 0; i < mat->nentries && bi->nrt < BOOT_MAX_RT; i++) {
+	for (i = 0; i < mat->nentries; i++) {
 		EFI_MEMORY_DESCRIPTOR *md = (EFI_MEMORY_DESCRIPTOR *)(d + i * mat->desc_size);
 		struct rt_range *r = &bi->rt[bi->nrt++];
 		r->base = md->PhysicalStart;

@@ -6,12 +6,13 @@
 #ifndef BAREGT_GPU_GEN9_H
 #define BAREGT_GPU_GEN9_H
 
+#include <stdint.h>
+
 #define GEN9_VENDOR_INTEL        0x8086
 #define GEN9_CLASS_DISPLAY_VGA   0x030000u   /* class 03, subclass 00 */
 #define GEN9_HOST_BRIDGE_DEVICE  0x191f      /* SKL host bridge */
 #define GEN9_REVISION            0x06
-/* Gen9 GT2 device IDs (§1: SKL desktop/ULT, KBL desktop/ULT, CFL S/H). */
-#define GEN9_GT2_DEVICE_IDS      { 0x1912, 0x1916, 0x5912, 0x5916, 0x3e92, 0x3e9b }
+/* Device IDs: gpu/gen9_ids.h (the whole Gen9 / Gen9.5 table). */
 
 /* BARs (§1): BAR0 GTTMMADR 16 MiB 64-bit; BAR2 GMADR 64-bit prefetchable;
  * BAR4 I/O, 64 bytes, MMIO_INDEX at +0 and MMIO_DATA at +4. */
@@ -38,6 +39,13 @@
 #define GEN9_FENCE_BASE          0x100000u
 #define GEN9_FENCE_STRIDE        8u
 #define GEN9_NUM_FENCES          32u
+
+/* Masked registers (§4 "Masked writes"): bits 31:16 of a write select
+ * which of bits 15:0 change; set b = (b << 16) | b, clear b = b << 16. */
+#define GEN9_MASKED_SHIFT        16
+#define GEN9_MASKED_BITS         0xffffu
+#define GEN9_MASKED_SET(b)       ((uint32_t)(b) << GEN9_MASKED_SHIFT | (b))
+#define GEN9_MASKED_CLEAR(b)     ((uint32_t)(b) << GEN9_MASKED_SHIFT)
 
 /* Forcewake (§4): request (masked) and ack registers per domain. */
 #define GEN9_FORCEWAKE_RENDER     0xa278u

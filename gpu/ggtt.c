@@ -30,6 +30,11 @@ static bool window_holds(const struct gm_window *w, uint64_t index)
 	       index - window_first(w) < window_entries(w);
 }
 
+uint64_t ggtt_scratch_pte(uint64_t scratch)
+{
+	return (scratch & GGTT_PTE_ADDR) | GGTT_PTE_PRESENT;
+}
+
 size_t ggtt_vm_entries(const struct gm_window *low, const struct gm_window *high)
 {
 	return (size_t)(window_entries(low) + window_entries(high));
@@ -90,17 +95,19 @@ static uint64_t merge(uint64_t old, uint64_t off, unsigned size, uint64_t value)
  * address is bits 38:12 only (GEN9-FACTS §2 "Address"); higher bits are
  * not an address and are ignored. Flags are bits 11:0 (present, RW bit 1,
  * the PWT/PCD/PAT cache bits 3, 4, 7: GEN9-FACTS §2 "Present / RW",
- * "Cache bits"), passed through as the guest wrote them. */
+ * "Cache bits"), passed through as the guest wrote them. Where the guest
+ * maps nothing of its own (not present, or not its RAM) the entry is the
+ * present scratch entry, whatever flags the guest wrote. */
 static uint64_t shadow_of(struct ggtt_vm *v, uint64_t pte)
 {
 	uint64_t gpa = pte & GGTT_PTE_ADDR;
 	uint64_t flags = pte & GGTT_PTE_FLAGS;
 
 	if (!(pte & GGTT_PTE_PRESENT))
-		return v->scratch_iova;
+		return ggtt_scratch_pte(v->scratch_iova);
 	if (gpa >= v->ram_bytes) {
 		v->rejected++;
-		return v->scratch_iova | flags;
+		return ggtt_scratch_pte(v->scratch_iova);
 	}
 	v->applied++;
 	return (v->iova_base + gpa) | flags;
@@ -125,7 +132,7 @@ enum ggtt_action ggtt_guest_write(struct ggtt_vm *v, uint64_t off, unsigned size
 	*slot = merge(*slot, off, size, value);
 	/* Even a not-present or rejected value is applied: the physical entry
 	 * must stop pointing where it pointed before (GEN9-FACTS §2 "Scratch
-	 * page": unused entries point at the scratch page). */
+	 * page": unused entries hold the present scratch entry). */
 	*shadow = shadow_of(v, *slot);
 	return GGTT_APPLY;
 }

@@ -32,6 +32,12 @@ struct ggtt_vm {
 	uint64_t applied;
 };
 
+/* The entry for a GM page nobody maps: the scratch page, present, as
+ * i915 writes every unused entry (GEN9-FACTS §2 "Scratch page", "VT-d
+ * interplay"): a not-present entry is never fetched through cleanly under
+ * VT-d (display prefetch runs past a surface's end). */
+uint64_t ggtt_scratch_pte(uint64_t scratch);
+
 /* How many entries the guest store needs. */
 size_t ggtt_vm_entries(const struct gm_window *low, const struct gm_window *high);
 
@@ -51,8 +57,9 @@ enum ggtt_action {
  * A guest's write of size 4 or 8 bytes at byte offset off of the GGTT
  * range (entry off / 8; a 4-byte write replaces one half of the guest's
  * value). The new guest value is stored; the shadow entry is:
- *   not present               → scratch_iova (not present)
- *   address outside the RAM   → scratch_iova | flags (counted: rejected)
+ *   not present               → ggtt_scratch_pte(scratch_iova)
+ *   address outside the RAM   → ggtt_scratch_pte(scratch_iova) (counted:
+ *                               rejected)
  *   otherwise                 → (iova_base + address) | flags
  * where flags are the guest's bits 11:0. *index gets the entry index.
  */

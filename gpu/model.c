@@ -13,11 +13,6 @@
 
 /* ---- the model of the GT (gpu/model.h) --------------------------------- */
 
-/* Masked registers: bits 31:16 select which of bits 15:0 a write changes
- * (GEN9-FACTS §4 "Masked writes"); only bits 15:0 hold state. */
-#define MASKED_SELECT_SHIFT  16
-#define MASKED_VALUE_BITS    0xffffu
-
 /* GFX_FLSH_CNTL_EN (GEN9-FACTS §2 "Flush"). */
 #define GFX_FLSH_CNTL_EN     1u
 
@@ -72,10 +67,10 @@ static void model_write32(void *ctx, uint32_t off, uint32_t value)
 		/* A masked request; the GT has no power wells to wake, so its
 		 * ack reports the request's bits at once (GEN9-FACTS §4
 		 * "Bits", "Handshake"). */
-		uint32_t sel = value >> MASKED_SELECT_SHIFT;
+		uint32_t sel = value >> GEN9_MASKED_SHIFT;
 		uint32_t req = m->regs[off / 4];
 
-		req = ((req & ~sel) | (value & sel)) & MASKED_VALUE_BITS;
+		req = ((req & ~sel) | (value & sel)) & GEN9_MASKED_BITS;
 		m->regs[off / 4] = req;
 		m->regs[ack / 4] = req;
 		return;
@@ -136,6 +131,16 @@ static void model_write64(void *ctx, uint32_t off, uint64_t value)
 		*pte = value;
 }
 
+/* Simulated time: nothing in the model takes time, so the clock moves
+ * only when someone looks at it. */
+static uint64_t model_now_ns(void *ctx)
+{
+	struct gpu_model *m = model_of(ctx);
+
+	m->clock_ns += GPU_MODEL_CLOCK_STEP_NS;
+	return m->clock_ns;
+}
+
 void gpu_model_init(struct gpu_model *m, uint32_t *regs, uint64_t *ggtt,
                     uint64_t nentries, uint64_t aperture, gpu_dma_fn dma,
                     void *dma_ctx)
@@ -152,10 +157,12 @@ void gpu_model_init(struct gpu_model *m, uint32_t *regs, uint64_t *ggtt,
 	m->mmio.write32 = model_write32;
 	m->mmio.read64 = model_read64;
 	m->mmio.write64 = model_write64;
+	m->mmio.now_ns = model_now_ns;
 	m->mmio.ctx = m;
 	m->dma_faults = 0;
 	m->not_present = 0;
 	m->flushes = 0;
+	m->clock_ns = 0;
 }
 
 /* size 1, 2, 4 or 8 at off inside the aperture and inside the GGTT, not

@@ -20,6 +20,9 @@
 typedef bool (*gpu_dma_fn)(void *ctx, uint64_t iova, bool write, uint64_t *hpa);
 
 #define GPU_MODEL_REG_DWORDS  (0x200000u / 4)
+/* The model's clock (struct gen9_mmio now_ns) is simulated: it advances
+ * by this much each time it is read, so every timed wait ends. */
+#define GPU_MODEL_CLOCK_STEP_NS  1000u
 
 struct gpu_model {
 	uint32_t *regs;                 /* GPU_MODEL_REG_DWORDS, caller memory */
@@ -32,6 +35,7 @@ struct gpu_model {
 	uint64_t dma_faults;            /* aperture accesses the IOMMU refused */
 	uint64_t not_present;           /* through a not-present GGTT entry */
 	uint64_t flushes;
+	uint64_t clock_ns;              /* simulated time */
 };
 
 void gpu_model_init(struct gpu_model *m, uint32_t *regs, uint64_t *ggtt,

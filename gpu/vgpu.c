@@ -312,18 +312,18 @@ static void vgpu_pci_init(struct vgpu *g, const struct gpu_backend *be,
 	vpci_cfg_set(f, VGPU_MSI_CAP + 12, 2, 0, 0xffff);
 }
 
-/* Point every entry of the VM's windows at the scratch page (not
- * present): at creation, whatever the physical GGTT held there goes; at
- * the end, nothing of the VM stays reachable. */
+/* Point every entry of the VM's windows at the scratch page (present,
+ * docs/iommu.md "GGTT shadowing"): at creation, whatever the physical
+ * GGTT held there goes; at the end, nothing of the VM stays reachable. */
 static void vgpu_ggtt_scrub(struct vgpu *g)
 {
 	const struct gm_window *w[2] = { &g->part.low, &g->part.high };
-	uint64_t i;
+	uint64_t pte = ggtt_scratch_pte(gpu_dma_scratch());
 	unsigned k;
 
 	for (k = 0; k < 2; k++)
-		for (i = w[k]->base / GGTT_PAGE; i < (w[k]->base + w[k]->size) / GGTT_PAGE; i++)
-			gen9_ggtt_write(g->be->mmio, i, GPU_SCRATCH_IOVA);
+		gen9_ggtt_fill(g->be->mmio, w[k]->base / GGTT_PAGE,
+		               w[k]->size / GGTT_PAGE, pte);
 	gen9_ggtt_flush(g->be->mmio);
 }
 
@@ -336,15 +336,17 @@ static size_t vgpu_ggtt_pages(const struct vgpu *g)
 static bool vgpu_ggtt_init(struct vgpu *g)
 {
 	struct vm *vm = g->vm;
+	char err[160];
 
-	if (!gpu_dma_add_vm(vm->id, vm->ram_hpa, vm->ram_bytes, &g->iova_base)) {
-		log_error("vm '%s': vgpu: no IOVA window (a vGPU VM has at most"
-		          " %lluG of RAM; at most %u vGPUs)", vm->name,
-		          (ull)(GPU_IOVA_WINDOW >> 30), GPU_IOVA_MAX_VMS);
+	if (!gpu_dma_add_vm(vm->id, vm->ram_hpa, vm->ram_bytes, &g->iova_base,
+	                    err, sizeof(err))) {
+		log_error("vm '%s': vgpu: %s", vm->name, err);
 		return false;
 	}
+	g->dma_mapped = true;
 	ggtt_vm_init(&g->ggtt, &g->part.low, &g->part.high, vm->ram_bytes,
-	             g->iova_base, GPU_SCRATCH_IOVA, mm_alloc_pages(vgpu_ggtt_pages(g)));
+	             g->iova_base, gpu_dma_scratch(),
+	             mm_alloc_pages(vgpu_ggtt_pages(g)));
 	vgpu_ggtt_scrub(g);
 	return true;
 }
@@ -361,10 +363,13 @@ struct vgpu *vgpu_create(struct vm *vm, const struct gpu_backend *be,
 	g->vgt_id = vgt_id;
 	g->type = vgpu_type_info(type);
 	g->part = *part;
-	if (!vreg_init(&g->regs, mm_alloc_pages(VREG_PAGES),
-	               mm_alloc_pages(REPORTED_PAGES), vgpu_gen9_regs,
+	/* Set before vreg_init so that vgpu_destroy frees them on any failure. */
+	g->regs.regs = mm_alloc_pages(VREG_PAGES);
+	g->regs.reported = mm_alloc_pages(REPORTED_PAGES);
+	if (!vreg_init(&g->regs, g->regs.regs, g->regs.reported, vgpu_gen9_regs,
 	               vgpu_gen9_nregs, g, vgpu_unknown_reg)) {
 		log_error("vm '%s': vgpu: bad register table", vm->name);
+		vgpu_destroy(g);
 		return NULL;
 	}
 	pi = (struct pvinfo_init){
@@ -378,11 +383,15 @@ struct vgpu *vgpu_create(struct vm *vm, const struct gpu_backend *be,
 		.fence_num = part->fence_num,
 	};
 	pvinfo_init(&g->pvinfo, &pi);
-	if (!vgpu_ggtt_init(g))
+	if (!vgpu_ggtt_init(g)) {
+		vgpu_destroy(g);
 		return NULL;
+	}
 	vgpu_pci_init(g, be, device_id);
-	if (!vpci_add(&vm->pci, 2, 0, &g->pci))
+	if (!vpci_add(&vm->pci, 2, 0, &g->pci)) {
+		vgpu_destroy(g);
 		return NULL;
+	}
 	/* Decoding on, as firmware leaves a boot display (command register). */
 	vpci_cfg_write(&g->pci, PCI_COMMAND, 2, PCI_CMD_IO | PCI_CMD_MEM |
 	               PCI_CMD_MASTER);
@@ -393,9 +402,10 @@ struct vgpu *vgpu_create(struct vm *vm, const struct gpu_backend *be,
 	         (ull)part->high.base, (ull)(part->high.base + part->high.size),
 	         (ull)(part->high.size >> 20), part->fence_base,
 	         part->fence_base + part->fence_num - 1);
-	log_info("vm '%s': vGPU %s: IOVA window [%#llx, %#llx) for its RAM",
-	         vm->name, g->type->name, (ull)g->iova_base,
-	         (ull)(g->iova_base + vm->ram_bytes));
+	log_info("vm '%s': vGPU %s: %s window [%#llx, %#llx) for its RAM",
+	         vm->name, g->type->name,
+	         gpu_dma_mode() == GPU_DMA_HPA ? "HPA (untranslated)" : "IOVA",
+	         (ull)g->iova_base, (ull)(g->iova_base + vm->ram_bytes));
 	return g;
 }
 
@@ -419,10 +429,11 @@ void vgpu_destroy(struct vgpu *g)
 {
 	if (g->ggtt.guest) {
 		vgpu_ggtt_scrub(g);
-		gpu_dma_remove_vm(g->vm->id, g->vm->ram_bytes);
 		palloc_free(&hv_palloc, (uint64_t)(uintptr_t)g->ggtt.guest,
 		            vgpu_ggtt_pages(g));
 	}
+	if (g->dma_mapped)
+		gpu_dma_remove_vm(g->iova_base, g->vm->ram_bytes);
 	palloc_free(&hv_palloc, (uint64_t)(uintptr_t)g->regs.regs, VREG_PAGES);
 	palloc_free(&hv_palloc, (uint64_t)(uintptr_t)g->regs.reported, REPORTED_PAGES);
 	palloc_free(&hv_palloc, (uint64_t)(uintptr_t)g, VGPU_STRUCT_PAGES);

@@ -41,6 +41,7 @@ struct vgpu {
 	struct pvinfo pvinfo;
 	struct ggtt_vm ggtt;       /* its GGTT entries, shadowed */
 	uint64_t iova_base;        /* its window in the GPU's DMA domain */
+	bool dma_mapped;           /* the window is mapped */
 	uint32_t mmio_index;       /* BAR4 MMIO_INDEX */
 	/* Where each BAR's trap (or port range) is installed, if it is: a
 	 * BAR the guest moves onto another device decodes nothing, and only

@@ -8,7 +8,7 @@
  * state outside the caller's structures.
  */
 #include "hv/config.h"
-#include "gpu/gen9.h"
+#include "gpu/gen9_ids.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -379,6 +379,7 @@ enum key_id {
 	KEY_SELFTEST,
 	KEY_TIME_SLICE,
 	KEY_VTD_INVALIDATION,
+	KEY_GPU_DMA,
 	KEY_MEMORY,
 	KEY_CPU,
 	KEY_IMAGE,
@@ -643,26 +644,45 @@ static bool set_vgpu(struct parser *p, struct value v)
 	return true;
 }
 
-static const uint16_t gen9_device_ids[] = GEN9_GT2_DEVICE_IDS;
+/* The platforms that have GT2 IDs in the device table, "SKL, KBL, ... or
+ * CML", so that the message follows the table. */
+static void gt2_platforms(char *buf, size_t n)
+{
+	const char *names[GEN9_NPLATFORMS];
+	size_t count = 0;
+	unsigned p, i;
+
+	for (p = 0; p < GEN9_NPLATFORMS; p++)
+		for (i = 0; i < gen9_ndevices; i++)
+			if (gen9_devices[i].platform == p && gen9_devices[i].gt == 2) {
+				names[count++] = gen9_platform_name(p);
+				break;
+			}
+	list_words(names, count, buf, n);
+}
 
 static bool set_vgpu_device(struct parser *p, struct value v)
 {
+	const struct gen9_device *d;
+	char platforms[64];
 	uint64_t id = 0;
-	size_t i;
 
 	if (parse_number(v.text, &id) != NUMBER_OK)
 		return fail(p, "malformed number '" SHOW "' for 'vgpu_device'",
 		            SHOWN(v.text));
-	for (i = 0; i < COUNT_OF(gen9_device_ids); i++) {
-		if (id == gen9_device_ids[i]) {
-			p->vm->vgpu_device = (uint16_t)id;
-			p->vm->vgpu_device_line = p->line;
-			return true;
-		}
+	d = id <= 0xffff ? gen9_device_lookup((uint16_t)id) : NULL;
+	if (d != NULL && gen9_vgpu_device_ok(d->id)) {
+		p->vm->vgpu_device = d->id;
+		p->vm->vgpu_device_line = p->line;
+		return true;
 	}
-	return fail(p, "vgpu_device " SHOW " is not a supported Gen9 GT2 device"
-	            " (0x1912, 0x1916, 0x5912, 0x5916, 0x3e92 or 0x3e9b)",
-	            SHOWN(v.text));
+	if (d != NULL)
+		return fail(p, "vgpu_device " SHOW " is a %s GT%u; a vGPU shows a"
+		            " GT2 (docs/config.md lists the IDs)", SHOWN(v.text),
+		            gen9_platform_name(d->platform), d->gt);
+	gt2_platforms(platforms, sizeof platforms);
+	return fail(p, "vgpu_device " SHOW " is not a Gen9 GT2 device ID (%s;"
+	            " docs/config.md lists them)", SHOWN(v.text), platforms);
 }
 
 static const char *const vtd_invalidation_words[] = {
@@ -683,6 +703,28 @@ static bool set_vtd_invalidation(struct parser *p, struct value v)
 	                 COUNT_OF(vtd_invalidation_words), &how))
 		return false;
 	p->cfg->vtd_invalidation = (enum vtd_invalidation)how;
+	return true;
+}
+
+static const char *const gpu_dma_words[] = {
+	[GPU_DMA_IOMMU] = "iommu", [GPU_DMA_UNTRANSLATED] = "untranslated",
+};
+
+const char *config_gpu_dma_name(enum gpu_dma_choice g)
+{
+	return word_or_unknown(gpu_dma_words, COUNT_OF(gpu_dma_words),
+	                       (unsigned)g);
+}
+
+static bool set_gpu_dma(struct parser *p, struct value v)
+{
+	unsigned how = GPU_DMA_IOMMU;
+
+	if (!choose_word(p, "gpu_dma", v.text, gpu_dma_words,
+	                 COUNT_OF(gpu_dma_words), &how))
+		return false;
+	p->cfg->gpu_dma = (enum gpu_dma_choice)how;
+	p->cfg->gpu_dma_line = p->line;
 	return true;
 }
 
@@ -757,6 +799,7 @@ static const struct key_rule key_rules[KEY_COUNT] = {
 	[KEY_VGPU]      = { "vgpu",      SCOPE_VM,     false, false, set_vgpu },
 	[KEY_TIME_SLICE] = { "time_slice", SCOPE_GLOBAL, false, false, set_time_slice },
 	[KEY_VTD_INVALIDATION] = { "vtd_invalidation", SCOPE_GLOBAL, false, false, set_vtd_invalidation },
+	[KEY_GPU_DMA]   = { "gpu_dma",   SCOPE_GLOBAL, false, false, set_gpu_dma },
 	[KEY_TESTDEV]   = { "testdev",   SCOPE_VM,     false, false, set_testdev },
 	[KEY_VGPU_DEVICE] = { "vgpu_device", SCOPE_VM, false, false, set_vgpu_device },
 };
@@ -1063,6 +1106,7 @@ void config_defaults(struct config *cfg)
 	cfg->on_exit = ON_EXIT_SHUTDOWN;
 	cfg->selftest = SELFTEST_NONE;
 	cfg->time_slice_us = CONFIG_SLICE_DEFAULT_US;
+	cfg->gpu_dma = GPU_DMA_IOMMU;
 	cfg->nvms = 0;
 }
 

@@ -54,6 +54,14 @@ enum vtd_invalidation {
 	VTD_INV_REGISTER,    /* always the CCMD/IOTLB registers */
 };
 
+/* What the GPU's DMA addresses may be (docs/config.md, docs/hardware.md):
+ * IOVAs remapped by VT-d, or, as an explicit choice that gives up DMA
+ * isolation between VMs, host-physical addresses. */
+enum gpu_dma_choice {
+	GPU_DMA_IOMMU = 0,       /* vGPUs only where VT-d translates the GPU */
+	GPU_DMA_UNTRANSLATED,    /* GGTT entries hold HPAs */
+};
+
 enum selftest {
 	SELFTEST_NONE = 0,
 	SELFTEST_WRITE_TEXT, /* store into hypervisor text: expect #PF */
@@ -97,6 +105,8 @@ struct config {
 	enum selftest selftest;
 	uint32_t time_slice_us;          /* scheduler slice per vCPU */
 	enum vtd_invalidation vtd_invalidation;
+	enum gpu_dma_choice gpu_dma;
+	unsigned gpu_dma_line;           /* 0: not given */
 	unsigned nvms;
 	struct vm_config vm[CONFIG_MAX_VMS];
 };
@@ -138,6 +148,7 @@ const char *config_on_exit_name(enum on_exit e);
 const char *config_vgpu_name(enum vgpu_type t);
 const char *config_selftest_name(enum selftest s);
 const char *config_vtd_invalidation_name(enum vtd_invalidation v);
+const char *config_gpu_dma_name(enum gpu_dma_choice g);
 
 /*
  * Format a byte count the way the config accepts it back: the largest unit

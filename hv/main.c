@@ -247,11 +247,49 @@ static bool hv_partition_gpu(const struct boot_info *bi,
 	return false;
 }
 
+/* Does any VM of the config have a vGPU? */
+static bool hv_any_vgpu(const struct config *cfg)
+{
+	unsigned i;
+
+	for (i = 0; i < cfg->nvms; i++)
+		if (cfg->vm[i].vgpu != VGPU_NONE)
+			return true;
+	return false;
+}
+
+/*
+ * The GPU's DMA, before the first vGPU (docs/hardware.md): the domain
+ * attached and synced, then the decision whether its GGTT may hold IOVAs
+ * (gpu/dma_policy.h); only then is the physical GGTT touched: every entry
+ * but the boot framebuffer's becomes the scratch entry. When vGPUs are
+ * refused, the GGTT stays as the firmware left it and each VM with a
+ * vgpu fails to start with a line of its own; the others run.
+ */
+static bool hv_start_gpu_dma(const struct boot_info *bi,
+                             const struct gpu_backend *be)
+{
+	if (!hv_any_vgpu(&bi->config))
+		return true;
+	if (!gpu_dma_init(be)) {
+		log_error("gpu: cannot build the GPU's DMA domain; no VM started");
+		return false;
+	}
+	if (bi->config.gpu_dma_line)
+		log_info("gpu: %s:%u: gpu_dma = %s", bi->cfg_path,
+		         bi->config.gpu_dma_line,
+		         config_gpu_dma_name(bi->config.gpu_dma));
+	if (gpu_dma_start(be, bi->config.gpu_dma) != GPU_DMA_REFUSED)
+		gpu_backend_scrub(be, gpu_dma_scratch());
+	return true;
+}
+
 static void hv_run_vms(const struct boot_info *bi)
 {
 	static struct vm *vms[VM_MAX];
 	static struct vgpu_partition parts[CONFIG_MAX_VMS];
 	const struct gpu_backend *be;
+	struct gpu_platform plat;
 	char err[160];
 	uint64_t hz, slice;
 	unsigned i, n;
@@ -265,15 +303,14 @@ static void hv_run_vms(const struct boot_info *bi)
 	log_info("vmx: VMX operation entered (VMCS revision %#x)", vmx.caps.revision);
 	hz = tsc_calibrate();
 	slice = hz / 1000000 * bi->config.time_slice_us;
-	be = gpu_backend_probe();
-	if (!hv_partition_gpu(bi, be, parts))
-		return;
-	for (i = 0; i < bi->config.nvms && bi->config.vm[i].vgpu == VGPU_NONE; i++)
-		;
-	if (i < bi->config.nvms && !gpu_dma_init(be)) {
-		log_error("gpu: cannot build the GPU's DMA domain; no VM started");
+	plat = (struct gpu_platform){ hz, bi->fb.base, bi->fb.size };
+	be = gpu_backend_probe(&plat);
+	if (!be) {
+		log_error("gpu: no GPU backend; no VM started");
 		return;
 	}
+	if (!hv_partition_gpu(bi, be, parts) || !hv_start_gpu_dma(bi, be))
+		return;
 	n = vm_create_all(bi, be, parts, vms);
 	log_info("run: %u of %u VM(s) ready, time slice %u us (%llu TSC ticks),"
 	         " %llu TSC ticks since efi_main", n, bi->config.nvms,

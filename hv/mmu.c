@@ -10,15 +10,19 @@
  *
  * Runtime services: UEFI loads each runtime driver (code and data) into
  * one EfiRuntimeServicesCode range. Only the firmware's memory attributes
- * table says which pages are code and which data. With it, both views are
- * one W^X table. Without it, runtime code must be writable and executable;
- * then the firmware gets a second table (hv_efi_pt), used only for the
- * duration of a runtime-service call, and the hypervisor's stays W^X.
+ * table says which pages are code and which data. With it, and when each
+ * of its ranges is RO or XP, both views are one W^X table. Without it, or
+ * when a range is neither RO nor XP (no protection: the firmware may
+ * write and run there), the firmware gets a second table (hv_efi_pt) in
+ * which those ranges are writable and executable, used only for the
+ * duration of a runtime-service call; the hypervisor's stays W^X. The
+ * policy is hv/mmu_flags.c's.
  */
 #include "hv/console.h"
 #include "hv/cpu.h"
 #include "hv/mm.h"
 #include "hv/memmap.h"
+#include "hv/mmu_flags.h"
 #include "hv/panic.h"
 
 #define CR4_PGE   (1ull << 7)
@@ -49,41 +53,21 @@ static bool cpu_has_1g_pages(void)
 	return d & (1u << 26);               /* Page1GB */
 }
 
-static unsigned mem_flags(enum mem_type t, bool firmware_view)
-{
-	switch (t) {
-	case MEM_MMIO:
-	case MEM_RESERVED:
-		return PT_WRITE | PT_UNCACHED;
-	case MEM_RT_CODE:
-		/* Without an attributes table: see the top of this file. */
-		return firmware_view ? PT_WRITE | PT_EXEC : PT_EXEC;
-	default:
-		return PT_WRITE;
-	}
-}
-
 static void mmu_map(struct pt *pt, uint64_t base, uint64_t end, unsigned flags)
 {
 	if (end > base && !pt_map(pt, base, base, end - base, flags))
 		panic("mmu: out of memory for page tables");
 }
 
-static void mmu_map_runtime(struct pt *pt, const struct boot_info *bi)
+static void mmu_map_runtime(struct pt *pt, const struct boot_info *bi,
+                            bool firmware_view)
 {
 	unsigned i;
 
 	for (i = 0; i < bi->nrt; i++) {
 		const struct rt_range *r = &bi->rt[i];
-		unsigned flags = ((r->attrs & RT_RANGE_RO) ? 0 : PT_WRITE) |
-		                 ((r->attrs & RT_RANGE_XP) ? 0 : PT_EXEC);
-		if ((flags & PT_WRITE) && (flags & PT_EXEC)) {
-			log_warn("mmu: runtime range %#llx is writable and executable"
-			         " in the firmware's table; mapping it read-only",
-			         (unsigned long long)r->base);
-			flags = PT_EXEC;
-		}
-		mmu_map(pt, r->base, r->base + r->npages * PAGE_SIZE, flags);
+		mmu_map(pt, r->base, r->base + r->npages * PAGE_SIZE,
+		        mmu_rt_flags(r->attrs, firmware_view));
 	}
 }
 
@@ -98,11 +82,11 @@ static void mmu_build(struct pt *pt, const struct boot_info *bi,
 	for (i = 0; i < bi->nmem; i++) {
 		const struct mem_range *r = &bi->mem[i];
 		mmu_map(pt, r->base, r->base + r->npages * PAGE_SIZE,
-		        mem_flags(r->type, firmware_view));
+		        mmu_mem_flags(r->type, firmware_view));
 	}
 	mmu_map(pt, bi->text_start, bi->text_end, PT_EXEC);
 	mmu_map(pt, bi->rodata_start, bi->rodata_end, PT_READ);
-	mmu_map_runtime(pt, bi);
+	mmu_map_runtime(pt, bi, firmware_view);
 	if (!pt_unmap(pt, 0, PAGE_SIZE))
 		panic("mmu: out of memory for page tables");
 }
@@ -111,15 +95,22 @@ void mmu_init(const struct boot_info *bi)
 {
 	struct pt_stats st;
 	uint64_t bad, cr4 = read_cr4();
+	unsigned nrwx;
 
 	if (cr4 & CR4_LA57)
 		panic("mmu: firmware runs with 5-level paging, not supported");
 	mmu_build(&hv_pt, bi, false);
-	if (bi->nrt == 0) {
+	if (mmu_needs_firmware_table(bi, &nrwx)) {
 		mmu_build(&hv_efi_pt, bi, true);
 		hv_firmware_pt = &hv_efi_pt;
-		log_info("mmu: firmware has no memory attributes table: runtime"
-		         " services run on their own page table");
+		if (bi->nrt == 0)
+			log_info("mmu: firmware has no memory attributes table:"
+			         " runtime services run on their own page table");
+		else
+			log_info("mmu: %u runtime range(s) of the memory attributes"
+			         " table have neither RO nor XP (no protection):"
+			         " writable and executable in the firmware's own page"
+			         " table, used only around runtime-service calls", nrwx);
 	}
 	if (!pt_check_wx(&hv_pt, &bad, &st))
 		panic("mmu: mapping at %#llx is writable and executable",

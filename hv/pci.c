@@ -1,44 +1,72 @@
 /*
- * hv/pci.c — configuration mechanism #1 on the real machine.
- * CONFIG_ADDRESS: enable bit 31, bus 23:16, device 15:11, function 10:8,
- * register 7:2; data at 0xCFC + (register & 3).
+ * hv/pci.c — the machine's configuration space: mechanism #1
+ * (hv/pci_cfg.c) on the real ports 0xCF8/0xCFC, and the accessors the
+ * rest of the core calls.
  */
+#include <stddef.h>
 #include "hv/cpu.h"
 #include "hv/pci.h"
+#include "hv/vpci.h"
 
-#define PCI_ADDR_PORT 0xcf8
-#define PCI_DATA_PORT 0xcfc
-
-static void pci_select(uint8_t bus, uint8_t devfn, uint16_t off)
+static uint32_t machine_in(void *ctx, uint16_t port, unsigned size)
 {
-	outl(PCI_ADDR_PORT, 0x80000000u | (uint32_t)bus << 16 |
-	                    (uint32_t)devfn << 8 | (off & 0xfc));
+	(void)ctx;
+	if (size == 1)
+		return inb(port);
+	if (size == 2)
+		return inw(port);
+	return inl(port);
 }
+
+static void machine_out(void *ctx, uint16_t port, unsigned size, uint32_t v)
+{
+	(void)ctx;
+	if (size == 1)
+		outb(port, (uint8_t)v);
+	else if (size == 2)
+		outw(port, (uint16_t)v);
+	else
+		outl(port, v);
+}
+
+static const struct port_io machine_ports = { machine_in, machine_out, NULL };
+
+/* The pure mechanism on the real ports: the same code the unit tests run
+ * against a model of the chipset. */
+static uint32_t machine_read(void *ctx, uint8_t bus, uint8_t devfn,
+                             uint16_t off, unsigned size)
+{
+	(void)ctx;
+	return pci_conf1_read(&machine_ports, bus, devfn, off, size);
+}
+
+static void machine_write(void *ctx, uint8_t bus, uint8_t devfn, uint16_t off,
+                          unsigned size, uint32_t value)
+{
+	(void)ctx;
+	pci_conf1_write(&machine_ports, bus, devfn, off, size, value);
+}
+
+const struct pci_cfg pci_machine = { machine_read, machine_write, NULL };
 
 uint32_t pci_read32(uint8_t bus, uint8_t devfn, uint16_t off)
 {
-	pci_select(bus, devfn, off);
-	return inl(PCI_DATA_PORT);
+	return pci_cfg_read32(&pci_machine, bus, devfn, off);
 }
 
 void pci_write32(uint8_t bus, uint8_t devfn, uint16_t off, uint32_t value)
 {
-	pci_select(bus, devfn, off);
-	outl(PCI_DATA_PORT, value);
+	pci_cfg_write32(&pci_machine, bus, devfn, off, value);
 }
 
 uint16_t pci_read16(uint8_t bus, uint8_t devfn, uint16_t off)
 {
-	return (uint16_t)(pci_read32(bus, devfn, off) >> (8 * (off & 2)));
+	return pci_cfg_read16(&pci_machine, bus, devfn, off);
 }
 
 void pci_write16(uint8_t bus, uint8_t devfn, uint16_t off, uint16_t value)
 {
-	uint32_t v = pci_read32(bus, devfn, off);
-	unsigned shift = 8 * (off & 2);
-
-	v = (v & ~(0xffffu << shift)) | (uint32_t)value << shift;
-	pci_write32(bus, devfn, off, v);
+	pci_cfg_write16(&pci_machine, bus, devfn, off, value);
 }
 
 bool pci_find(uint16_t vendor, uint16_t device, uint8_t *bus, uint8_t *devfn)
@@ -46,7 +74,7 @@ bool pci_find(uint16_t vendor, uint16_t device, uint8_t *bus, uint8_t *devfn)
 	unsigned df;
 
 	for (df = 0; df < 256; df++) {
-		uint32_t id = pci_read32(0, (uint8_t)df, 0);
+		uint32_t id = pci_read32(0, (uint8_t)df, PCI_VENDOR_ID);
 		if ((id & 0xffff) == vendor && (id >> 16) == device) {
 			*bus = 0;
 			*devfn = (uint8_t)df;
@@ -58,13 +86,5 @@ bool pci_find(uint16_t vendor, uint16_t device, uint8_t *bus, uint8_t *devfn)
 
 uint64_t pci_bar(uint8_t bus, uint8_t devfn, unsigned index)
 {
-	uint16_t off = (uint16_t)(0x10 + 4 * index);
-	uint32_t lo = pci_read32(bus, devfn, off);
-	uint64_t addr = lo & ~0xfull;
-
-	if (lo & 1)
-		return 0;                    /* an I/O BAR */
-	if (((lo >> 1) & 3) == 2)            /* 64-bit */
-		addr |= (uint64_t)pci_read32(bus, devfn, (uint16_t)(off + 4)) << 32;
-	return addr;
+	return pci_cfg_bar(&pci_machine, bus, devfn, index);
 }

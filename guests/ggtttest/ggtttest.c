@@ -8,6 +8,10 @@
  *   an entry pointing at a GPA outside its RAM: it reads back its value,
  *     but the aperture reaches only the scratch page (zeros, writes lost);
  *   4-byte writes of the two halves of an entry;
+ *   an entry it never wrote, and one it cleared: the present scratch
+ *     entry, so the aperture reads zeros there and writes are lost (a
+ *     DMA fault), while the cleared entry reads back as the guest wrote
+ *     it (issue 8, item 10);
  *   the aperture outside its window: all-ones.
  * BARs at their reset addresses (docs/vgpu.md). Each check prints PASS or
  * FAIL.
@@ -80,6 +84,16 @@ int guest_main(const char *cmdline)
 	         *gtt_entry(low + 8192), PAGE | 1);
 	check_eq("aperture through the half-written entry",
 	         ((volatile uint32_t *)(BAR2 + low + 8192))[7], id << 24 | 7);
+
+	check_eq("untouched entry: aperture sees the scratch page",
+	         ((volatile uint32_t *)(BAR2 + low + 3 * 4096))[9], 0);
+	*gtt_entry(low) = 0;                   /* clear the first entry again */
+	flush();
+	check_eq("cleared entry reads back its own value", *gtt_entry(low), 0);
+	check_eq("cleared entry: aperture sees the scratch page", ap[5], 0);
+	ap[6] = 0xdeadbeef;
+	check_eq("cleared entry: aperture writes go nowhere", ap[6], 0);
+	check_eq("cleared entry: its RAM page is untouched", ram[6], id << 24 | 6);
 
 	*gtt_entry(high) = PAGE | 1;
 	check_eq("entry in the hidden window reads back", *gtt_entry(high), PAGE | 1);

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "gpu/gen9_ids.h"
 #include "hv/config.h"
 
 /* A complete VM on lines 1-3; text appended to it starts on line 4. */
@@ -321,21 +322,35 @@ static void test_testdev_scope_and_duplicates(void **state)
 
 /* ---- vgpu_device ------------------------------------------------------ */
 
+/* Every GT2 ID of the device table (gpu/gen9_ids.c) is accepted: 38 of
+ * them (SKL 7, KBL 8, AML 3, CFL 8, WHL 2, CML 10, counted by hand in
+ * Linux's include/drm/intel/pciids.h), among them the parts issue 8 named
+ * (CML 0x9BC4, KBL-R 0x5917, WHL 0x3EA0, CFL-U 0x3EA9, AML 0x87C0). */
 static void test_vgpu_device_default_and_values(void **state)
 {
-	static const unsigned ids[] = { 0x1912, 0x1916, 0x5912, 0x5916, 0x3e92, 0x3e9b };
+	static const unsigned named[] = { 0x1912, 0x9bc4, 0x5917, 0x3ea0,
+	                                  0x3ea9, 0x87c0, 0x3e9b };
 	char line[64];
-	unsigned i;
+	unsigned i, accepted = 0;
 
 	(void)state;
 	PARSE_OK(vm_a_with("vgpu = _4"));
 	assert_int_equal(cfg.vm[0].vgpu_device, 0x1912);
 	assert_int_equal(cfg.vm[0].vgpu_device_line, 0);
-	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
-		snprintf(line, sizeof line, "vgpu_device = %#x", ids[i]);
+	for (i = 0; i < gen9_ndevices; i++) {
+		if (gen9_devices[i].gt != 2)
+			continue;
+		snprintf(line, sizeof line, "vgpu_device = %#x", gen9_devices[i].id);
 		PARSE_OK(vm_a_with(line));
-		assert_int_equal(cfg.vm[0].vgpu_device, ids[i]);
-		assert_int_not_equal(cfg.vm[0].vgpu_device_line, 0);
+		assert_int_equal(cfg.vm[0].vgpu_device, gen9_devices[i].id);
+		assert_int_equal(cfg.vm[0].vgpu_device_line, 4);
+		accepted++;
+	}
+	assert_int_equal(accepted, 38);
+	for (i = 0; i < sizeof(named) / sizeof(named[0]); i++) {
+		snprintf(line, sizeof line, "vgpu_device = %#x", named[i]);
+		PARSE_OK(vm_a_with(line));
+		assert_int_equal(cfg.vm[0].vgpu_device, named[i]);
 	}
 	PARSE_OK(vm_a_with("vgpu_device = 22802"));     /* 0x5912 in decimal */
 	assert_int_equal(cfg.vm[0].vgpu_device, 0x5912);
@@ -345,8 +360,29 @@ static void test_vgpu_device_errors(void **state)
 {
 	(void)state;
 	EXPECT_ERROR(vm_a_with("vgpu_device = 0x1234"), 4,
-	             "vgpu_device 0x1234 is not a supported Gen9 GT2 device"
-	             " (0x1912, 0x1916, 0x5912, 0x5916, 0x3e92 or 0x3e9b)");
+	             "vgpu_device 0x1234 is not a Gen9 GT2 device ID (SKL, KBL,"
+	             " AML, CFL, WHL or CML; docs/config.md lists them)");
+	/* Gen9 LP (Apollo Lake) and Gen11 (Ice Lake) are not in the table */
+	EXPECT_ERROR(vm_a_with("vgpu_device = 0x5a84"), 4,
+	             "vgpu_device 0x5a84 is not a Gen9 GT2 device ID (SKL, KBL,"
+	             " AML, CFL, WHL or CML; docs/config.md lists them)");
+	EXPECT_ERROR(vm_a_with("vgpu_device = 0x8a52"), 4,
+	             "vgpu_device 0x8a52 is not a Gen9 GT2 device ID (SKL, KBL,"
+	             " AML, CFL, WHL or CML; docs/config.md lists them)");
+	/* 0x11912 must not be taken for 0x1912 */
+	EXPECT_ERROR(vm_a_with("vgpu_device = 0x11912"), 4,
+	             "vgpu_device 0x11912 is not a Gen9 GT2 device ID (SKL, KBL,"
+	             " AML, CFL, WHL or CML; docs/config.md lists them)");
+	/* known, but not a GT2 */
+	EXPECT_ERROR(vm_a_with("vgpu_device = 0x3EA5"), 4,
+	             "vgpu_device 0x3EA5 is a CFL GT3; a vGPU shows a GT2"
+	             " (docs/config.md lists the IDs)");
+	EXPECT_ERROR(vm_a_with("vgpu_device = 0x9ba4"), 4,
+	             "vgpu_device 0x9ba4 is a CML GT1; a vGPU shows a GT2"
+	             " (docs/config.md lists the IDs)");
+	EXPECT_ERROR(vm_a_with("vgpu_device = 0x193b"), 4,
+	             "vgpu_device 0x193b is a SKL GT4; a vGPU shows a GT2"
+	             " (docs/config.md lists the IDs)");
 	EXPECT_ERROR(vm_a_with("vgpu_device = skylake"), 4,
 	             "malformed number 'skylake' for 'vgpu_device'");
 	EXPECT_ERROR("vgpu_device = 0x1912\n", 1,
@@ -376,6 +412,41 @@ static void test_vtd_invalidation(void **state)
 	             "unknown key 'vtd_invalidaton' (did you mean 'vtd_invalidation'?)");
 }
 
+/* ---- gpu_dma ------------------------------------------------------------ */
+
+static void test_gpu_dma(void **state)
+{
+	(void)state;
+	PARSE_OK(VM_A);
+	assert_int_equal(cfg.gpu_dma, GPU_DMA_IOMMU);
+	assert_int_equal(cfg.gpu_dma_line, 0);
+	PARSE_OK("log_level = info\ngpu_dma = untranslated\n" VM_A);
+	assert_int_equal(cfg.gpu_dma, GPU_DMA_UNTRANSLATED);
+	assert_int_equal(cfg.gpu_dma_line, 2);
+	PARSE_OK("gpu_dma = iommu   # the default\n");
+	assert_int_equal(cfg.gpu_dma, GPU_DMA_IOMMU);
+	assert_int_equal(cfg.gpu_dma_line, 1);
+	PARSE_OK("gpu_dma = \"untranslated\"\n");
+	assert_int_equal(cfg.gpu_dma, GPU_DMA_UNTRANSLATED);
+	assert_string_equal(config_gpu_dma_name(GPU_DMA_IOMMU), "iommu");
+	assert_string_equal(config_gpu_dma_name(GPU_DMA_UNTRANSLATED), "untranslated");
+	assert_string_equal(config_gpu_dma_name((enum gpu_dma_choice)5), "?");
+	EXPECT_ERROR("gpu_dma = hpa\n", 1,
+	             "invalid value 'hpa' for 'gpu_dma' (expected iommu or"
+	             " untranslated)");
+	EXPECT_ERROR("\ngpu_dma = Untranslated\n", 2,
+	             "invalid value 'Untranslated' for 'gpu_dma' (expected iommu"
+	             " or untranslated)");
+	EXPECT_ERROR("gpu_dma =\n", 1, "missing value for 'gpu_dma'");
+	EXPECT_ERROR("gpu_dma = iommu\ngpu_dma = untranslated\n", 2,
+	             "duplicate key 'gpu_dma' (first set on line 1)");
+	EXPECT_ERROR(VM_A "gpu_dma = untranslated\n", 4,
+	             "global key 'gpu_dma' must come before the first [vm]"
+	             " section");
+	EXPECT_ERROR("gpu_mda = iommu\n", 1,
+	             "unknown key 'gpu_mda' (did you mean 'gpu_dma'?)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -397,6 +468,7 @@ int main(void)
 		T(test_vgpu_device_default_and_values),
 		T(test_vgpu_device_errors),
 		T(test_vtd_invalidation),
+		T(test_gpu_dma),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

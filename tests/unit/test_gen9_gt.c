@@ -1,12 +1,22 @@
 /*
  * tests/unit/test_gen9_gt.c — unit tests of gpu/gen9_gt.c, the register
- * sequences BareGT runs on a Gen9 GT. A recording gen9_mmio logs every
- * access (kind, offset, value); reads of the forcewake ack registers
- * return scripted values (runs of a value repeated n times). Expected sequences, from GEN9-FACTS:
- *   §4 forcewake get: read ack until bit 0 clear; write request
- *      0x00010001; read ack until bit 0 set. put: write request 0x00010000.
- *      render 0xa278 / ack 0x0d84, media 0xa270 / 0x0d88,
- *      GT 0xa188 / 0x130044.
+ * sequences BareGT runs on a Gen9 GT, against a register-level model of
+ * the GT's forcewake domains and a recorder of every access.
+ *
+ * The forcewake model (GEN9-FACTS §4): per domain a masked request
+ * register and an ack register, with one of four behaviours: the ack
+ * follows the request at once; follows it late_ns after the request
+ * changed; follows it only after the FALLBACK bit has been set since the
+ * request changed (the lost ack that i915's WaRsForcewakeAddDelayForAck
+ * kicks loose; the FALLBACK bit itself is acked at once); or never
+ * changes. The clock (now_ns) is simulated: each read advances it 1 us.
+ * Expected values from GEN9-FACTS §4 and i915's intel_uncore.c:
+ *   reset: write 0xffff0000 to 0xa278, 0xa270, 0xa188, no reads;
+ *   get: ack bit 0 clear, write 0x00010001, ack bit 0 set; put: 0x00010000;
+ *   fallback pass p: wait ack bit 15 clear, write 0x80008000, pause
+ *   10 us x p, wait ack bit 15 set, read ack, write 0x80000000;
+ *   timeouts 50 ms, 10 passes.
+ *   render 0xa278 / ack 0x0d84, media 0xa270 / 0x0d88, GT 0xa188 / 0x130044.
  *   §2 GGTT entry i: one 64-bit write at 0x800000 + 8i; flush: write32
  *      0x101008 = 1, then read32 0x101008.
  */
@@ -20,8 +30,10 @@
 
 #include "gpu/gen9_gt.h"
 
-#define LOG_MAX     32
-#define SCRIPT_MAX  16
+#define LOG_MAX     64
+#define US          1000ull
+#define MS          (1000 * US)
+#define STEP_NS     US
 
 enum kind { R32, W32, R64, W64 };
 
@@ -29,129 +41,184 @@ struct access {
 	enum kind kind;
 	uint32_t off;
 	uint64_t value;              /* written, or returned */
+	uint64_t at_ns;
 };
 
-struct recorder {
+enum ack_behaviour { ACK_FOLLOWS, ACK_LATE, ACK_NEEDS_KICK, ACK_STUCK };
+
+struct fw_dom {
+	uint32_t req_off, ack_off;
+	uint32_t req, ack;
+	uint64_t changed_ns;         /* when the request last changed */
+	bool kicked;                 /* FALLBACK set since then */
+};
+
+struct gt {
 	struct access log[LOG_MAX];  /* the first LOG_MAX accesses */
 	unsigned n;                  /* all accesses */
 	unsigned count[4];           /* per kind */
-	uint32_t read_min, read_max; /* offsets of all read32s */
-	/* Reads of an ack register return the scripted runs in order: run i
-	 * gives value[i] for count[i] reads; the last run never ends. */
-	struct { uint32_t value; unsigned count; } run[SCRIPT_MAX];
-	unsigned nruns, cur, used;
+	struct access writes[LOG_MAX]; /* every write32, in order */
+	unsigned nwrites;
+	struct fw_dom dom[3];
+	enum ack_behaviour how;
+	uint64_t late_ns;
+	uint64_t clock_ns;
 	uint64_t read64_value;
 };
 
-static bool is_ack(uint32_t off)
+static struct gt gt;
+static struct gen9_mmio mmio;
+
+static void record(enum kind k, uint32_t off, uint64_t v)
 {
-	return off == 0x0d84 || off == 0x0d88 || off == 0x130044;
+	if (gt.n < LOG_MAX)
+		gt.log[gt.n] = (struct access){ k, off, v, gt.clock_ns };
+	gt.n++;
+	gt.count[k]++;
 }
 
-static void record(struct recorder *r, enum kind k, uint32_t off, uint64_t v)
+static struct fw_dom *dom_by(uint32_t off, bool ack)
 {
-	if (r->n < LOG_MAX) {
-		r->log[r->n].kind = k;
-		r->log[r->n].off = off;
-		r->log[r->n].value = v;
-	}
-	r->n++;
-	r->count[k]++;
+	unsigned i;
+
+	for (i = 0; i < 3; i++)
+		if ((ack ? gt.dom[i].ack_off : gt.dom[i].req_off) == off)
+			return &gt.dom[i];
+	return NULL;
 }
 
-static uint32_t rec_read32(void *ctx, uint32_t off)
+/* What the ack register shows now. */
+static uint32_t ack_now(struct fw_dom *d)
 {
-	struct recorder *r = ctx;
-	uint32_t v = 0;
+	const uint32_t fallback = 1u << 15;
 
-	if (is_ack(off) && r->nruns > 0) {
-		while (r->cur + 1 < r->nruns && r->used == r->run[r->cur].count) {
-			r->cur++;
-			r->used = 0;
-		}
-		v = r->run[r->cur].value;
-		r->used++;
+	switch (gt.how) {
+	case ACK_FOLLOWS:
+		d->ack = d->req;
+		break;
+	case ACK_LATE:
+		if (gt.clock_ns - d->changed_ns >= gt.late_ns)
+			d->ack = d->req;
+		break;
+	case ACK_NEEDS_KICK:
+		d->ack = (d->ack & ~fallback) | (d->req & fallback);
+		if (d->kicked)
+			d->ack = (d->ack & fallback) | (d->req & ~fallback);
+		break;
+	case ACK_STUCK:
+		break;
 	}
-	if (r->count[R32] == 0 || off < r->read_min)
-		r->read_min = off;
-	if (r->count[R32] == 0 || off > r->read_max)
-		r->read_max = off;
-	record(r, R32, off, v);
+	return d->ack;
+}
+
+static uint32_t gt_read32(void *ctx, uint32_t off)
+{
+	struct fw_dom *d = dom_by(off, true);
+	uint32_t v = d ? ack_now(d) : 0;
+
+	(void)ctx;
+	record(R32, off, v);
 	return v;
 }
 
-static void rec_write32(void *ctx, uint32_t off, uint32_t value)
+/* A masked write (bits 31:16 select); a change of bits other than
+ * FALLBACK restarts the ack's delay and wants a new kick. */
+static void gt_write32(void *ctx, uint32_t off, uint32_t value)
 {
-	record(ctx, W32, off, value);
+	struct fw_dom *d = dom_by(off, false);
+
+	(void)ctx;
+	record(W32, off, value);
+	if (gt.nwrites < LOG_MAX)
+		gt.writes[gt.nwrites] = (struct access){ W32, off, value, gt.clock_ns };
+	gt.nwrites++;
+	if (d != NULL) {
+		uint32_t sel = value >> 16;
+		uint32_t req = ((d->req & ~sel) | (value & sel)) & 0xffff;
+
+		if ((req ^ d->req) & 0x7fff) {
+			d->changed_ns = gt.clock_ns;
+			d->kicked = false;
+		}
+		if (req & ~d->req & (1u << 15))
+			d->kicked = true;
+		d->req = req;
+	}
 }
 
-static uint64_t rec_read64(void *ctx, uint32_t off)
+static uint64_t gt_read64(void *ctx, uint32_t off)
 {
-	struct recorder *r = ctx;
-
-	record(r, R64, off, r->read64_value);
-	return r->read64_value;
+	(void)ctx;
+	record(R64, off, gt.read64_value);
+	return gt.read64_value;
 }
 
-static void rec_write64(void *ctx, uint32_t off, uint64_t value)
+static void gt_write64(void *ctx, uint32_t off, uint64_t value)
 {
-	record(ctx, W64, off, value);
+	(void)ctx;
+	record(W64, off, value);
 }
 
-static struct recorder rec;
-static struct gen9_mmio mmio;
+static uint64_t gt_now(void *ctx)
+{
+	(void)ctx;
+	gt.clock_ns += STEP_NS;
+	return gt.clock_ns;
+}
 
 static int setup(void **state)
 {
 	(void)state;
-	memset(&rec, 0, sizeof rec);
-	mmio.read32 = rec_read32;
-	mmio.write32 = rec_write32;
-	mmio.read64 = rec_read64;
-	mmio.write64 = rec_write64;
-	mmio.ctx = &rec;
+	memset(&gt, 0, sizeof gt);
+	gt.dom[0] = (struct fw_dom){ .req_off = 0xa278, .ack_off = 0x0d84 };
+	gt.dom[1] = (struct fw_dom){ .req_off = 0xa270, .ack_off = 0x0d88 };
+	gt.dom[2] = (struct fw_dom){ .req_off = 0xa188, .ack_off = 0x130044 };
+	mmio.read32 = gt_read32;
+	mmio.write32 = gt_write32;
+	mmio.read64 = gt_read64;
+	mmio.write64 = gt_write64;
+	mmio.now_ns = gt_now;
+	mmio.ctx = &gt;
 	return 0;
-}
-
-/* Append a run: the ack reads value for count reads. */
-static void ack_run(uint32_t value, unsigned count)
-{
-	assert_true(rec.nruns < SCRIPT_MAX);
-	rec.run[rec.nruns].value = value;
-	rec.run[rec.nruns].count = count;
-	rec.nruns++;
-}
-
-/* One read each. */
-static void script(const uint32_t *v, unsigned n)
-{
-	unsigned i;
-
-	for (i = 0; i < n; i++)
-		ack_run(v[i], 1);
 }
 
 #define EXPECT_ACCESS(i, k, o, v) expect_access_at(__LINE__, (i), (k), (o), (v))
 
+static const char *const kind_names[] = { "read32", "write32", "read64",
+                                          "write64" };
+
 static void expect_access_at(int line, unsigned i, enum kind k, uint32_t off,
                              uint64_t value)
 {
-	static const char *const names[] = { "read32", "write32", "read64",
-	                                     "write64" };
 	const struct access *a;
 
-	if (i >= rec.n || i >= LOG_MAX)
-		fail_msg("line %d: access %u missing (%u recorded)", line, i,
-		         rec.n);
-	a = &rec.log[i];
+	if (i >= gt.n || i >= LOG_MAX)
+		fail_msg("line %d: access %u missing (%u recorded)", line, i, gt.n);
+	a = &gt.log[i];
 	if (a->kind != k || a->off != off || a->value != value)
 		fail_msg("line %d: access %u is %s %#x = %#llx, expected "
-		         "%s %#x = %#llx", line, i, names[a->kind], a->off,
-		         (unsigned long long)a->value, names[k], off,
+		         "%s %#x = %#llx", line, i, kind_names[a->kind], a->off,
+		         (unsigned long long)a->value, kind_names[k], off,
 		         (unsigned long long)value);
 }
 
-/* ---- forcewake get ------------------------------------------------------- */
+/* The writes, in order: (offset, value) pairs. */
+#define EXPECT_WRITES(...) expect_writes_at(__LINE__, (const uint32_t[]){ __VA_ARGS__ }, \
+	sizeof((const uint32_t[]){ __VA_ARGS__ }) / sizeof(uint32_t) / 2)
+
+static void expect_writes_at(int line, const uint32_t *w, unsigned n)
+{
+	unsigned i;
+
+	if (gt.nwrites != n)
+		fail_msg("line %d: %u writes, expected %u", line, gt.nwrites, n);
+	for (i = 0; i < n; i++)
+		if (gt.writes[i].off != w[2 * i] || gt.writes[i].value != w[2 * i + 1])
+			fail_msg("line %d: write %u is %#x = %#llx, expected %#x = %#x",
+			         line, i, gt.writes[i].off,
+			         (unsigned long long)gt.writes[i].value, w[2 * i],
+			         w[2 * i + 1]);
+}
 
 struct domain_regs {
 	enum gen9_fw_domain d;
@@ -164,128 +231,161 @@ static const struct domain_regs domains[] = {
 	{ GEN9_FW_GT, 0xa188, 0x130044 },
 };
 
+/* ---- reset at init ----------------------------------------------------------- */
+
+/* Requests a previous owner left (KERNEL, USER, FALLBACK) are cleared in
+ * every domain, one masked write each, no waiting. */
+static void test_reset_clears_stale_bits(void **state)
+{
+	(void)state;
+	gt.dom[0].req = gt.dom[0].ack = 0x8001;
+	gt.dom[1].req = gt.dom[1].ack = 0x0002;
+	gt.dom[2].req = gt.dom[2].ack = 0x8003;
+	gen9_forcewake_reset(&mmio);
+	EXPECT_WRITES(0xa278, 0xffff0000, 0xa270, 0xffff0000, 0xa188, 0xffff0000);
+	assert_int_equal(gt.count[R32], 0);
+	assert_int_equal(gt.clock_ns, 0);
+	assert_int_equal(gt.dom[0].req, 0);
+	assert_int_equal(gt.dom[1].req, 0);
+	assert_int_equal(gt.dom[2].req, 0);
+	/* and a get works right after */
+	gt.how = ACK_FOLLOWS;
+	assert_true(gen9_forcewake_get(&mmio, GEN9_FW_GT));
+	assert_int_equal(gt.dom[2].req, 1);
+}
+
+/* ---- forcewake get ----------------------------------------------------------- */
+
 /* The ack is clear at once and set at once: read, write, read. */
 static void test_get_each_domain(void **state)
 {
-	static const uint32_t acks[] = { 0, 1 };
 	unsigned i;
 
 	for (i = 0; i < 3; i++) {
 		setup(state);
-		script(acks, 2);
+		gt.how = ACK_FOLLOWS;
 		assert_true(gen9_forcewake_get(&mmio, domains[i].d));
-		assert_int_equal(rec.n, 3);
+		assert_int_equal(gt.n, 3);
 		EXPECT_ACCESS(0, R32, domains[i].ack, 0);
 		EXPECT_ACCESS(1, W32, domains[i].req, 0x00010001);
 		EXPECT_ACCESS(2, R32, domains[i].ack, 1);
+		assert_int_equal(gt.dom[i].req, 1);
 	}
 }
 
-/* The previous owner's ack still set for 3 polls, then clear; the new ack
- * takes 2 polls more to come. */
-static void test_get_waits(void **state)
+/* The previous owner's ack goes away 3 us after its release; ours comes
+ * 3 us after the request: no fallback, a few microseconds in all. */
+static void test_get_waits_briefly(void **state)
 {
-	static const uint32_t acks[] = { 1, 1, 1, 0, 0, 0, 1 };
-
 	(void)state;
-	script(acks, 7);
+	gt.how = ACK_LATE;
+	gt.late_ns = 3 * US;
+	gt.dom[0].ack = 1;                     /* released at t = 0 */
 	assert_true(gen9_forcewake_get(&mmio, GEN9_FW_RENDER));
-	assert_int_equal(rec.n, 8);
+	EXPECT_WRITES(0xa278, 0x00010001);
 	EXPECT_ACCESS(0, R32, 0x0d84, 1);
-	EXPECT_ACCESS(1, R32, 0x0d84, 1);
-	EXPECT_ACCESS(2, R32, 0x0d84, 1);
-	EXPECT_ACCESS(3, R32, 0x0d84, 0);
-	EXPECT_ACCESS(4, W32, 0xa278, 0x00010001);
-	EXPECT_ACCESS(5, R32, 0x0d84, 0);
-	EXPECT_ACCESS(6, R32, 0x0d84, 0);
-	EXPECT_ACCESS(7, R32, 0x0d84, 1);
+	assert_int_equal(gt.dom[0].ack, 1);
+	assert_in_range(gt.clock_ns, 6 * US, 12 * US);
 }
 
-/* Only the KERNEL bit (bit 0) counts: USER (bit 1) and KERNEL_FALLBACK
- * (bit 15) in the ack are someone else's (GEN9-FACTS §4 "Bits"). */
+/* Only the KERNEL bit (bit 0) counts: USER (bit 1) in the ack is someone
+ * else's (GEN9-FACTS §4 "Bits"). */
 static void test_get_looks_at_kernel_bit_only(void **state)
 {
-	static const uint32_t acks[] = { 0x8002, 0xfffe, 0x0001 };
-
 	(void)state;
-	script(acks, 3);
+	gt.how = ACK_FOLLOWS;
+	gt.dom[1].req = gt.dom[1].ack = 0x0002;
 	assert_true(gen9_forcewake_get(&mmio, GEN9_FW_MEDIA));
-	assert_int_equal(rec.n, 4);
-	EXPECT_ACCESS(0, R32, 0x0d88, 0x8002);
+	assert_int_equal(gt.n, 3);
+	EXPECT_ACCESS(0, R32, 0x0d88, 0x0002);
 	EXPECT_ACCESS(1, W32, 0xa270, 0x00010001);
-	EXPECT_ACCESS(2, R32, 0x0d88, 0xfffe);
-	EXPECT_ACCESS(3, R32, 0x0d88, 0x0001);
+	EXPECT_ACCESS(2, R32, 0x0d88, 0x0003);
 }
 
-/* The ack never clears: exactly GEN9_FW_SPIN reads, no request written. */
-static void test_get_ack_never_clears(void **state)
+/* The ack comes just before the 50 ms timeout: no fallback. */
+static void test_get_ack_just_in_time(void **state)
 {
-	static const uint32_t acks[] = { 1 };
-
 	(void)state;
-	script(acks, 1);
-	assert_false(gen9_forcewake_get(&mmio, GEN9_FW_GT));
-	assert_int_equal(rec.n, GEN9_FW_SPIN);
-	assert_int_equal(rec.count[R32], GEN9_FW_SPIN);
-	assert_int_equal(rec.count[W32], 0);
-	assert_int_equal(rec.read_min, 0x130044);
-	assert_int_equal(rec.read_max, 0x130044);
+	gt.how = ACK_LATE;
+	gt.late_ns = 49 * MS;
+	assert_true(gen9_forcewake_get(&mmio, GEN9_FW_GT));
+	EXPECT_WRITES(0xa188, 0x00010001);
+	assert_in_range(gt.clock_ns, 49 * MS, 49 * MS + 10 * US);
 }
 
-/* The ack never sets: one read, the request, GEN9_FW_SPIN reads. */
+/* The ack comes only once the fallback bit is toggled (i915's
+ * WaRsForcewakeAddDelayForAck): 50 ms of waiting, then pass 1: FALLBACK
+ * set, 10 us pause, FALLBACK acked and the KERNEL ack with it, FALLBACK
+ * cleared. */
+static void test_get_ack_after_fallback(void **state)
+{
+	(void)state;
+	gt.how = ACK_NEEDS_KICK;
+	assert_true(gen9_forcewake_get(&mmio, GEN9_FW_RENDER));
+	EXPECT_WRITES(0xa278, 0x00010001, 0xa278, 0x80008000, 0xa278, 0x80000000);
+	assert_in_range(gt.writes[1].at_ns, 50 * MS, 50 * MS + 10 * US);
+	assert_in_range(gt.writes[2].at_ns - gt.writes[1].at_ns, 10 * US, 20 * US);
+	assert_int_equal(gt.dom[0].req, 0x0001);
+	assert_int_equal(gt.dom[0].ack & 1, 1);
+}
+
+/* A previous owner's ack stuck set until kicked, then our own ack lost
+ * until kicked: two fallbacks, each one pass. */
+static void test_get_both_acks_need_fallback(void **state)
+{
+	(void)state;
+	gt.how = ACK_NEEDS_KICK;
+	gt.dom[2].ack = 1;
+	assert_true(gen9_forcewake_get(&mmio, GEN9_FW_GT));
+	EXPECT_WRITES(0xa188, 0x80008000, 0xa188, 0x80000000,
+	              0xa188, 0x00010001,
+	              0xa188, 0x80008000, 0xa188, 0x80000000);
+	assert_int_equal(gt.dom[2].req, 1);
+	assert_in_range(gt.clock_ns, 100 * MS, 100 * MS + 100 * US);
+}
+
+/* The ack never sets: the request, 10 fallback passes, a last wait, then
+ * false and the request withdrawn. Time: 50 ms + 10 x (50 ms + 10 us x p)
+ * + 50 ms = 600.55 ms of the model's clock (plus 1 us per clock read). */
 static void test_get_ack_never_sets(void **state)
 {
-	static const uint32_t acks[] = { 0 };
+	unsigned p;
 
 	(void)state;
-	script(acks, 1);
-	assert_false(gen9_forcewake_get(&mmio, GEN9_FW_RENDER));
-	assert_int_equal(rec.n, 1 + 1 + GEN9_FW_SPIN);
-	assert_int_equal(rec.count[R32], 1 + GEN9_FW_SPIN);
-	assert_int_equal(rec.count[W32], 1);
-	EXPECT_ACCESS(0, R32, 0x0d84, 0);
-	EXPECT_ACCESS(1, W32, 0xa278, 0x00010001);
-	EXPECT_ACCESS(2, R32, 0x0d84, 0);
-	assert_int_equal(rec.read_min, 0x0d84);
-	assert_int_equal(rec.read_max, 0x0d84);
-}
-
-/* The last allowed poll still counts, one more is too late: the ack
- * clears on read GEN9_FW_SPIN, then sets on read GEN9_FW_SPIN after the
- * request. */
-static void test_get_ack_on_last_poll(void **state)
-{
-	(void)state;
-	ack_run(1, GEN9_FW_SPIN - 1);
-	ack_run(0, GEN9_FW_SPIN);
-	ack_run(1, 1);
-	assert_true(gen9_forcewake_get(&mmio, GEN9_FW_MEDIA));
-	assert_int_equal(rec.count[R32], 2 * GEN9_FW_SPIN);
-	assert_int_equal(rec.count[W32], 1);
-	EXPECT_ACCESS(0, R32, 0x0d88, 1);
-	assert_int_equal(rec.n, 2 * GEN9_FW_SPIN + 1);
-}
-
-static void test_get_ack_clears_one_poll_late(void **state)
-{
-	(void)state;
-	ack_run(1, GEN9_FW_SPIN);
-	ack_run(0, 1);
-	ack_run(1, 1);
+	gt.how = ACK_STUCK;
 	assert_false(gen9_forcewake_get(&mmio, GEN9_FW_MEDIA));
-	assert_int_equal(rec.n, GEN9_FW_SPIN);
-	assert_int_equal(rec.count[W32], 0);
+	assert_int_equal(gt.nwrites, 1 + 2 * GEN9_FW_FALLBACK_PASSES + 1);
+	assert_int_equal(gt.writes[0].off, 0xa270);
+	assert_int_equal(gt.writes[0].value, 0x00010001);
+	for (p = 0; p < GEN9_FW_FALLBACK_PASSES; p++) {
+		assert_int_equal(gt.writes[1 + 2 * p].value, 0x80008000);
+		assert_int_equal(gt.writes[2 + 2 * p].value, 0x80000000);
+		/* pause of pass p + 1, then a 50 ms timeout */
+		assert_in_range(gt.writes[2 + 2 * p].at_ns - gt.writes[1 + 2 * p].at_ns,
+		                50 * MS + 10 * US * (p + 1),
+		                50 * MS + 10 * US * (p + 1) + 10 * US);
+	}
+	assert_int_equal(gt.writes[21].value, 0x00010000);     /* withdrawn */
+	assert_int_equal(gt.dom[1].req, 0);
+	assert_in_range(gt.clock_ns, 600 * MS + 550 * US, 600 * MS + 650 * US);
+	/* only this domain's registers */
+	for (p = 0; p < gt.nwrites; p++)
+		assert_int_equal(gt.writes[p].off, 0xa270);
 }
 
-static void test_get_ack_sets_one_poll_late(void **state)
+/* The previous owner's ack never clears: no request written, false after
+ * the same budget. */
+static void test_get_ack_never_clears(void **state)
 {
 	(void)state;
-	ack_run(0, 1 + GEN9_FW_SPIN);
-	ack_run(1, 1);
+	gt.how = ACK_STUCK;
+	gt.dom[2].ack = 1;
 	assert_false(gen9_forcewake_get(&mmio, GEN9_FW_GT));
-	assert_int_equal(rec.count[R32], 1 + GEN9_FW_SPIN);
-	assert_int_equal(rec.count[W32], 1);
-	EXPECT_ACCESS(1, W32, 0xa188, 0x00010001);
+	assert_int_equal(gt.nwrites, 2 * GEN9_FW_FALLBACK_PASSES);
+	assert_int_equal(gt.writes[0].value, 0x80008000);
+	assert_int_equal(gt.writes[19].value, 0x80000000);
+	assert_int_equal(gt.dom[2].req, 0);
+	assert_in_range(gt.clock_ns, 600 * MS + 550 * US, 600 * MS + 650 * US);
 }
 
 /* ---- forcewake put --------------------------------------------------------- */
@@ -297,7 +397,7 @@ static void test_put_each_domain(void **state)
 	for (i = 0; i < 3; i++) {
 		setup(state);
 		gen9_forcewake_put(&mmio, domains[i].d);
-		assert_int_equal(rec.n, 1);
+		assert_int_equal(gt.n, 1);
 		EXPECT_ACCESS(0, W32, domains[i].req, 0x00010000);
 	}
 }
@@ -307,7 +407,7 @@ static void test_bad_domain(void **state)
 	(void)state;
 	assert_false(gen9_forcewake_get(&mmio, (enum gen9_fw_domain)3));
 	gen9_forcewake_put(&mmio, (enum gen9_fw_domain)3);
-	assert_int_equal(rec.n, 0);
+	assert_int_equal(gt.n, 0);
 }
 
 /* ---- GGTT -------------------------------------------------------------------- */
@@ -316,7 +416,7 @@ static void test_ggtt_write(void **state)
 {
 	(void)state;
 	gen9_ggtt_write(&mmio, 0, 0x800123003ull);
-	assert_int_equal(rec.n, 1);
+	assert_int_equal(gt.n, 1);
 	EXPECT_ACCESS(0, W64, 0x800000, 0x800123003ull);
 	gen9_ggtt_write(&mmio, 0x8000, 0x1000);          /* GM 128M */
 	EXPECT_ACCESS(1, W64, 0x840000, 0x1000);
@@ -324,32 +424,32 @@ static void test_ggtt_write(void **state)
 	EXPECT_ACCESS(2, W64, 0xac0000, ~0ull);
 	gen9_ggtt_write(&mmio, 0xfffff, 0x1001);         /* the last entry */
 	EXPECT_ACCESS(3, W64, 0xfffff8, 0x1001);
-	assert_int_equal(rec.n, 4);
+	assert_int_equal(gt.n, 4);
 	/* past BAR0: nothing */
 	gen9_ggtt_write(&mmio, 0x100000, 0x1001);
 	gen9_ggtt_write(&mmio, 0x2000000000100000ull, 0x1001);
-	assert_int_equal(rec.n, 4);
-	assert_int_equal(rec.count[W64], 4);
+	assert_int_equal(gt.n, 4);
+	assert_int_equal(gt.count[W64], 4);
 }
 
 static void test_ggtt_read(void **state)
 {
 	(void)state;
-	rec.read64_value = 0x800abc0ffull;
+	gt.read64_value = 0x800abc0ffull;
 	assert_int_equal(gen9_ggtt_read(&mmio, 0x8001), 0x800abc0ffull);
-	assert_int_equal(rec.n, 1);
+	assert_int_equal(gt.n, 1);
 	EXPECT_ACCESS(0, R64, 0x840008, 0x800abc0ffull);
 	assert_int_equal(gen9_ggtt_read(&mmio, 0xfffff), 0x800abc0ffull);
 	EXPECT_ACCESS(1, R64, 0xfffff8, 0x800abc0ffull);
 	assert_int_equal(gen9_ggtt_read(&mmio, 0x100000), 0);
-	assert_int_equal(rec.n, 2);
+	assert_int_equal(gt.n, 2);
 }
 
 static void test_ggtt_flush(void **state)
 {
 	(void)state;
 	gen9_ggtt_flush(&mmio);
-	assert_int_equal(rec.n, 2);
+	assert_int_equal(gt.n, 2);
 	EXPECT_ACCESS(0, W32, 0x101008, 1);
 	EXPECT_ACCESS(1, R32, 0x101008, 0);
 }
@@ -361,7 +461,7 @@ static void test_ggtt_batch_then_flush(void **state)
 	gen9_ggtt_write(&mmio, 0x8000, 0x800001003ull);
 	gen9_ggtt_write(&mmio, 0x8001, 0x800002003ull);
 	gen9_ggtt_flush(&mmio);
-	assert_int_equal(rec.n, 4);
+	assert_int_equal(gt.n, 4);
 	EXPECT_ACCESS(0, W64, 0x840000, 0x800001003ull);
 	EXPECT_ACCESS(1, W64, 0x840008, 0x800002003ull);
 	EXPECT_ACCESS(2, W32, 0x101008, 1);
@@ -373,14 +473,15 @@ static void test_ggtt_batch_then_flush(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		T(test_reset_clears_stale_bits),
 		T(test_get_each_domain),
-		T(test_get_waits),
+		T(test_get_waits_briefly),
 		T(test_get_looks_at_kernel_bit_only),
-		T(test_get_ack_never_clears),
+		T(test_get_ack_just_in_time),
+		T(test_get_ack_after_fallback),
+		T(test_get_both_acks_need_fallback),
 		T(test_get_ack_never_sets),
-		T(test_get_ack_on_last_poll),
-		T(test_get_ack_clears_one_poll_late),
-		T(test_get_ack_sets_one_poll_late),
+		T(test_get_ack_never_clears),
 		T(test_put_each_domain),
 		T(test_bad_domain),
 		T(test_ggtt_write),

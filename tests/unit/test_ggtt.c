@@ -3,8 +3,8 @@
  * rules (docs/iommu.md "GGTT shadowing", GEN9-FACTS §2). The VM is the
  * first _8 vGPU on the software model's 1 GiB aperture (docs/vgpu.md):
  * low GM [128M, 192M), high GM [1G + 384M, +384M); 16 MiB of RAM, its
- * IOVA window at 32 GiB, the scratch page at IOVA 0x1000. Worked out by
- * hand:
+ * IOVA window at 32 GiB, the scratch page at IOVA 0x1000 (entry 0x1001:
+ * present). Worked out by hand:
  *   low  window: entries 0x8000 .. 0xbfff   (16384), GGTT offsets
  *                0x40000 .. 0x5fff8, store slots 0 .. 0x3fff
  *   high window: entries 0x58000 .. 0x6ffff (98304), GGTT offsets
@@ -27,6 +27,9 @@
 #define RAM      (16 * MIB)
 #define IOVA     (32 * GIB)               /* 0x800000000 */
 #define SCRATCH  0x1000ull
+/* Every entry that maps nothing of the VM's: the scratch page, present
+ * (issue 8 item 10; GEN9-FACTS §2 "Scratch page"), flags dropped. */
+#define SCRATCH_PTE 0x1001ull
 
 #define LOW_FIRST   0x8000ull
 #define LOW_LAST    0xbfffull
@@ -168,6 +171,17 @@ static void test_write_boundaries(void **state)
 
 /* ---- the shadow value ---------------------------------------------------- */
 
+static void test_scratch_pte(void **state)
+{
+	(void)state;
+	assert_int_equal(ggtt_scratch_pte(0x1000), 0x1001);
+	assert_int_equal(ggtt_scratch_pte(0x7ffffff000ull), 0x7ffffff001ull);
+	/* an HPA scratch page (gpu_dma = untranslated) */
+	assert_int_equal(ggtt_scratch_pte(0x12345000), 0x12345001);
+	/* only address bits 38:12 and present */
+	assert_int_equal(ggtt_scratch_pte(0xff00008000001fffull), 0x1001);
+}
+
 static void test_valid_shadow(void **state)
 {
 	(void)state;
@@ -206,37 +220,38 @@ static void test_high_bits_ignored(void **state)
 	/* bit 39 only: the address is GPA 0, valid */
 	EXPECT_APPLY(0x40008, 8, 0x0000008000000001ull, 0x8001, 0x800000001ull);
 	/* bit 38 is address: 256 GiB, outside RAM */
-	EXPECT_APPLY(0x40010, 8, 0x0000004000000001ull, 0x8002, 0x1001);
+	EXPECT_APPLY(0x40010, 8, 0x0000004000000001ull, 0x8002, SCRATCH_PTE);
 	EXPECT_COUNTERS(0, 1, 2);
 }
 
 static void test_not_present(void **state)
 {
 	(void)state;
-	/* RW without present: scratch, no flags */
-	EXPECT_APPLY(0x40000, 8, 0x123002, 0x8000, SCRATCH);
+	/* RW without present: the present scratch entry, no other flags */
+	EXPECT_APPLY(0x40000, 8, 0x123002, 0x8000, SCRATCH_PTE);
 	assert_int_equal(store[0], 0x123002);
 	/* zero */
-	EXPECT_APPLY(0x40008, 8, 0, 0x8001, SCRATCH);
+	EXPECT_APPLY(0x40008, 8, 0, 0x8001, SCRATCH_PTE);
 	/* not present wins over an address outside RAM: not rejected */
-	EXPECT_APPLY(0x40010, 8, 0x7ffffff0feull, 0x8002, SCRATCH);
+	EXPECT_APPLY(0x40010, 8, 0x7ffffff0feull, 0x8002, SCRATCH_PTE);
 	/* a present entry cleared again */
 	EXPECT_APPLY(0x2c0000, 8, 0x5003, 0x58000, 0x800005003ull);
-	EXPECT_APPLY(0x2c0000, 8, 0x5002, 0x58000, SCRATCH);
+	EXPECT_APPLY(0x2c0000, 8, 0x5002, 0x58000, SCRATCH_PTE);
 	EXPECT_COUNTERS(0, 0, 1);
 }
 
 static void test_outside_ram(void **state)
 {
 	(void)state;
-	/* GPA == ram_bytes: the scratch page with the guest's flags */
-	EXPECT_APPLY(0x40000, 8, 0x1000001, 0x8000, 0x1001);
+	/* GPA == ram_bytes: the present scratch entry, the guest's flags
+	 * (cache bits, RW) dropped */
+	EXPECT_APPLY(0x40000, 8, 0x1000001, 0x8000, SCRATCH_PTE);
 	assert_int_equal(store[0], 0x1000001);
-	EXPECT_APPLY(0x40008, 8, 0x100009b, 0x8001, 0x109b);
+	EXPECT_APPLY(0x40008, 8, 0x100009b, 0x8001, SCRATCH_PTE);
 	/* the highest address */
-	EXPECT_APPLY(0x40010, 8, 0x7ffffff003ull, 0x8002, 0x1003);
+	EXPECT_APPLY(0x40010, 8, 0x7ffffff003ull, 0x8002, SCRATCH_PTE);
 	/* 4 GiB */
-	EXPECT_APPLY(0x2c0008, 8, 0x100000fffull, 0x58001, 0x1fff);
+	EXPECT_APPLY(0x2c0008, 8, 0x100000fffull, 0x58001, SCRATCH_PTE);
 	EXPECT_COUNTERS(0, 4, 0);
 	/* one page less is fine */
 	EXPECT_APPLY(0x40000, 8, 0xfff003, 0x8000, 0x800fff003ull);
@@ -270,7 +285,7 @@ static void test_half_writes(void **state)
 	assert_int_equal(store[0], 0x123003);
 	/* high half 1: bit 32 → GPA 0x100123000, outside RAM; the whole
 	 * entry is evaluated again */
-	EXPECT_APPLY(0x40004, 4, 0x00000001, 0x8000, 0x1003);
+	EXPECT_APPLY(0x40004, 4, 0x00000001, 0x8000, SCRATCH_PTE);
 	assert_int_equal(store[0], 0x100123003ull);
 	/* high half 0x80: bit 39, not address → GPA 0x123000 again */
 	EXPECT_APPLY(0x40004, 4, 0x00000080, 0x8000, 0x800123003ull);
@@ -279,10 +294,10 @@ static void test_half_writes(void **state)
 	EXPECT_APPLY(0x40000, 4, 0x00456001, 0x8000, 0x800456001ull);
 	assert_int_equal(store[0], 0x8000456001ull);
 	/* high half 2: bit 33 → GPA 0x200456000, rejected */
-	EXPECT_APPLY(0x40004, 4, 0x00000002, 0x8000, 0x1001);
+	EXPECT_APPLY(0x40004, 4, 0x00000002, 0x8000, SCRATCH_PTE);
 	assert_int_equal(store[0], 0x200456001ull);
 	/* low half without present: scratch, not rejected */
-	EXPECT_APPLY(0x40000, 4, 0x00456000, 0x8000, SCRATCH);
+	EXPECT_APPLY(0x40000, 4, 0x00456000, 0x8000, SCRATCH_PTE);
 	assert_int_equal(store[0], 0x200456000ull);
 	EXPECT_COUNTERS(0, 2, 3);
 }
@@ -325,7 +340,7 @@ static void test_reads(void **state)
 	/* bits 63:39 are kept for the guest but are not address */
 	EXPECT_APPLY(0x40008, 8, 0x8765438000abc0ffull, 0x8001,
 	             0x800abc0ffull);
-	EXPECT_APPLY(0x37fff8, 8, 0x0000000300fff001ull, 0x6ffff, 0x1001);
+	EXPECT_APPLY(0x37fff8, 8, 0x0000000300fff001ull, 0x6ffff, SCRATCH_PTE);
 	assert_int_equal(ggtt_guest_read(&vm, 0x40008, 8), 0x8765438000abc0ffull);
 	assert_int_equal(ggtt_guest_read(&vm, 0x40008, 4), 0x00abc0ff);
 	assert_int_equal(ggtt_guest_read(&vm, 0x4000c, 4), 0x87654380);
@@ -355,8 +370,8 @@ static void test_counters(void **state)
 {
 	(void)state;
 	EXPECT_APPLY(0x40000, 8, 0x1003, 0x8000, 0x800001003ull);    /* applied */
-	EXPECT_APPLY(0x40008, 8, 0x1000003, 0x8001, 0x1003);         /* rejected */
-	EXPECT_APPLY(0x40010, 8, 0x1000002, 0x8002, SCRATCH);        /* neither */
+	EXPECT_APPLY(0x40008, 8, 0x1000003, 0x8001, SCRATCH_PTE);       /* rejected */
+	EXPECT_APPLY(0x40010, 8, 0x1000002, 0x8002, SCRATCH_PTE);      /* neither */
 	EXPECT_DROP(0x60000, 8, 0x1003, 0xc000);                     /* dropped */
 	EXPECT_DROP(0x40001, 4, 0x1003, 0x8000);                     /* dropped */
 	EXPECT_COUNTERS(2, 1, 1);
@@ -381,7 +396,7 @@ static void test_second_vm(void **state)
 	EXPECT_APPLY(0x60000, 8, 0x3ffff003ull, 0xc000, 0x103ffff003ull);
 	assert_int_equal(store[0], 0x3ffff003ull);
 	/* 1792M / 4K = 0x70000 → offset 0x380000, slot 0x4000 */
-	EXPECT_APPLY(0x380000, 8, 0x40000003ull, 0x70000, 0x1003);
+	EXPECT_APPLY(0x380000, 8, 0x40000003ull, 0x70000, SCRATCH_PTE);
 	assert_int_equal(store[0x4000], 0x40000003ull);
 	EXPECT_COUNTERS(1, 1, 1);
 }
@@ -395,6 +410,7 @@ int main(void)
 		T(test_init),
 		T(test_in_windows_boundaries),
 		T(test_write_boundaries),
+		T(test_scratch_pte),
 		T(test_valid_shadow),
 		T(test_flags_kept),
 		T(test_high_bits_ignored),

@@ -180,6 +180,8 @@ static void test_init(void **state)
 	assert_non_null(m.mmio.write32);
 	assert_non_null(m.mmio.read64);
 	assert_non_null(m.mmio.write64);
+	assert_non_null(m.mmio.now_ns);
+	assert_int_equal(m.clock_ns, 0);
 	assert_int_equal(m.dma_faults, 0);
 	assert_int_equal(m.not_present, 0);
 	assert_int_equal(m.flushes, 0);
@@ -206,8 +208,15 @@ static void test_forcewake_sequences(void **state)
 			assert_int_equal(rd32(dom[j].ack), 0);
 	}
 	/* a second get: the ack is set, so the wait for it to clear times
-	 * out (the kernel holds it already) */
+	 * out (the kernel holds it already); the fallback's FALLBACK bit is
+	 * acked at once but the KERNEL bit stays: false after 50 ms + 10
+	 * passes of 10 us x pass + 50 ms on the model's clock (the FALLBACK
+	 * waits succeed at once), and the FALLBACK request cleared again */
+	m.clock_ns = 0;
 	assert_false(gen9_forcewake_get(&m.mmio, GEN9_FW_RENDER));
+	assert_in_range(m.clock_ns, 100 * 1000000ull + 550000, 100 * 1000000ull + 700000);
+	assert_int_equal(rd32(FW_RENDER), 1);
+	assert_int_equal(rd32(FW_ACK_RENDER), 1);
 	for (i = 0; i < 3; i++) {
 		gen9_forcewake_put(&m.mmio, dom[i].d);
 		assert_int_equal(rd32(dom[i].req), 0);
@@ -217,6 +226,48 @@ static void test_forcewake_sequences(void **state)
 	assert_true(gen9_forcewake_get(&m.mmio, GEN9_FW_GT));
 	assert_int_equal(rd32(FW_ACK_GT), 1);
 	assert_int_equal(m.flushes, 0);
+}
+
+/* The boot-time scrub: every entry the present scratch entry except the
+ * boot framebuffer's (here GM [16M, 24M): entries 0x1000..0x17ff), which
+ * keep the firmware's values; then one flush. */
+static void test_scrub(void **state)
+{
+	uint64_t i;
+
+	(void)state;
+	for (i = 0; i < NENTRIES; i++)
+		ggtt[i] = 0x7000000000ull + i * 4096 + 1;   /* "firmware" entries */
+	gen9_ggtt_scrub(&m.mmio, NENTRIES, 0x1000, 0x800, 0x1001);
+	for (i = 0; i < NENTRIES; i++) {
+		uint64_t want = (i >= 0x1000 && i < 0x1800)
+		                ? 0x7000000000ull + i * 4096 + 1 : 0x1001;
+		if (ggtt[i] != want)
+			fail_msg("ggtt[%#llx] = %#llx, expected %#llx",
+			         (unsigned long long)i, (unsigned long long)ggtt[i],
+			         (unsigned long long)want);
+	}
+	assert_int_equal(m.flushes, 1);
+	/* nothing kept; a keep range past the end is cut */
+	gen9_ggtt_scrub(&m.mmio, NENTRIES, 0, 0, 0x2001);
+	assert_int_equal(ggtt[0x1000], 0x2001);
+	assert_int_equal(ggtt[NENTRIES - 1], 0x2001);
+	gen9_ggtt_scrub(&m.mmio, NENTRIES, NENTRIES - 2, 100, 0x3001);
+	assert_int_equal(ggtt[NENTRIES - 3], 0x3001);
+	assert_int_equal(ggtt[NENTRIES - 2], 0x2001);
+	assert_int_equal(ggtt[NENTRIES - 1], 0x2001);
+	assert_int_equal(m.flushes, 3);
+}
+
+/* The simulated clock moves 1 us per read and only then. */
+static void test_clock(void **state)
+{
+	(void)state;
+	assert_int_equal(m.mmio.now_ns(m.mmio.ctx), 1000);
+	assert_int_equal(m.mmio.now_ns(m.mmio.ctx), 2000);
+	rd32(FW_ACK_GT);
+	wr32(FW_GT, 0x00010001);
+	assert_int_equal(m.clock_ns, 2000);
 }
 
 static void test_flush_sequence(void **state)
@@ -618,6 +669,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_init),
 		T(test_forcewake_sequences),
+		T(test_clock),
+		T(test_scrub),
 		T(test_flush_sequence),
 		T(test_ggtt_sequences),
 		T(test_masked_requests),
