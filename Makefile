@@ -84,6 +84,7 @@ PURE_C     += iommu/vtd.c
 PURE_C     += iommu/vtd_takeover.c
 PURE_C     += iommu/vtd_plan.c
 PURE_C     += iommu/vtd_faults.c
+PURE_C     += iommu/iommu.c
 PURE_C     += gpu/ggtt.c
 PURE_C     += gpu/gen9_gt.c
 PURE_C     += gpu/model.c

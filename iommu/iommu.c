@@ -2,14 +2,14 @@
  * iommu/iommu.c — the machine's DMA remapping: DMAR → units taken over
  * as the firmware left them, the shared tables, the plan of which units
  * translate (iommu/vtd_plan.c), domains, attach, sync, walk, faults.
- * The hardware glue lives here: register mappings, the MMIO accessors
- * and CLFLUSH behind iommu/vtd.c's interfaces, page allocation.
+ * Pure: the registers, pages and cache-line flushes come through struct
+ * iommu_platform (the hardware's is iommu/iommu_hw.c), so the unit tests
+ * run this file against register-level models of the units.
  */
 #include <stdio.h>
 #include <string.h>
-#include "hv/acpi.h"
 #include "hv/console.h"
-#include "hv/mm.h"
+#include "hv/palloc.h"
 #include "iommu/dmar.h"
 #include "iommu/iommu.h"
 #include "iommu/vtd.h"
@@ -22,7 +22,6 @@
  * fewest any unit offers (CAP.ND = 0, VTD-FACTS §3), and clear of the
  * GPU's and the self-test's small DIDs. */
 #define IDENTITY_DID_TOP    15
-#define CACHE_LINE          64u
 
 struct iommu_unit {
 	struct vtd_unit hw;
@@ -36,6 +35,7 @@ struct iommu_unit {
 };
 
 static struct {
+	const struct iommu_platform *hw;
 	struct dmar_info dmar;
 	unsigned nunits;           /* DMAR units (usable or not) */
 	struct iommu_unit unit[DMAR_MAX_UNITS];
@@ -51,55 +51,10 @@ static struct {
 	unsigned nidentity;
 } io;
 
-/* ---- hardware behind vtd.c's interfaces ------------------------------------ */
-
-static uint32_t hw_read32(void *ctx, uint32_t off)
-{
-	return *(volatile uint32_t *)((uintptr_t)ctx + off);
-}
-
-static uint64_t hw_read64(void *ctx, uint32_t off)
-{
-	return *(volatile uint64_t *)((uintptr_t)ctx + off);
-}
-
-static void hw_write32(void *ctx, uint32_t off, uint32_t v)
-{
-	*(volatile uint32_t *)((uintptr_t)ctx + off) = v;
-}
-
-static void hw_write64(void *ctx, uint32_t off, uint64_t v)
-{
-	*(volatile uint64_t *)((uintptr_t)ctx + off) = v;
-}
-
-/*
- * Write back the cache lines of [p, p + len) for units whose walks do
- * not snoop (ECAP.C = 0; VTD-FACTS §8 "Non-coherent walks"): CLFLUSH of
- * exactly the lines that changed, then MFENCE so the invalidation that
- * follows cannot overtake them. This replaces the WBINVD iommu_sync used
- * to do; no WBINVD is left anywhere: every table write goes through the
- * hooks of hv/paging.c and iommu/vtd_tables.c, the queue's descriptors
- * through vtd.c, and the hardware's own writes (the wait status) are
- * snooped.
- */
-static void hw_flush(void *ctx, const void *p, size_t len)
-{
-	const uint8_t *c = (const uint8_t *)((uintptr_t)p & ~(uintptr_t)(CACHE_LINE - 1));
-
-	(void)ctx;
-	for (; c < (const uint8_t *)p + len; c += CACHE_LINE)
-		__asm__ __volatile__("clflush %0" : : "m"(*c) : "memory");
-	__asm__ __volatile__("mfence" : : : "memory");
-}
-
 static uint64_t iommu_alloc_table(void *ctx)
 {
-	uint64_t hpa = palloc_alloc(ctx, 1, 1);
-
-	if (hpa)
-		memset((void *)(uintptr_t)hpa, 0, PAGE_SIZE);
-	return hpa;
+	(void)ctx;
+	return io.hw->alloc_page(io.hw->ctx);
 }
 
 /* ---- units ------------------------------------------------------------------- */
@@ -140,15 +95,22 @@ static bool unit_setup(unsigned i, bool registers_only)
 	const struct dmar_unit *d = &io.dmar.unit[i];
 	char err[160];
 
-	iu->mmio = (struct vtd_mmio){ hw_read32, hw_write32, hw_read64,
-	                              hw_write64, (void *)(uintptr_t)d->base };
-	mmu_map_mmio(d->base, PAGE_SIZE);
-	if (!vtd_unit_probe(&iu->hw, &iu->mmio, d->base, registers_only, hw_flush,
-	                    NULL, err, sizeof(err))) {
+	if (!io.hw->map_unit(io.hw->ctx, d->base, PAGE_SIZE, &iu->mmio)) {
+		log_error("vtd: unit %u at %#llx: registers cannot be mapped; unit"
+		          " left off", i, (unsigned long long)d->base);
+		return false;
+	}
+	if (!vtd_unit_probe(&iu->hw, &iu->mmio, d->base, registers_only,
+	                    io.hw->flush, io.hw->ctx, err, sizeof(err))) {
 		log_error("vtd: unit %u: %s; unit left off", i, err);
 		return false;
 	}
-	mmu_map_mmio(d->base, vtd_unit_reg_span(&iu->hw));
+	if (!io.hw->map_unit(io.hw->ctx, d->base, vtd_unit_reg_span(&iu->hw),
+	                     &iu->mmio)) {
+		log_error("vtd: unit %u at %#llx: registers cannot be mapped; unit"
+		          " left off", i, (unsigned long long)d->base);
+		return false;
+	}
 	log_info("vtd: unit %u at %#llx: version %u.%u, CAP %#llx, ECAP %#llx,"
 	         " SAGAW %#x, %s invalidation%s%s%s", i,
 	         (unsigned long long)d->base, (iu->hw.version >> 4) & 0xf,
@@ -158,8 +120,18 @@ static bool unit_setup(unsigned i, bool registers_only)
 	         iu->hw.coherent ? "" : ", non-coherent walks",
 	         iu->hw.caching_mode ? ", caching mode" : "",
 	         d->include_all ? ", all PCI devices" : "");
-	if (vtd_unit_wants_queue(&iu->hw))
-		vtd_unit_set_queue(&iu->hw, mm_alloc_pages(1), mm_alloc_pages(1));
+	if (vtd_unit_wants_queue(&iu->hw)) {
+		uint64_t q = io.hw->alloc_page(io.hw->ctx);
+		uint64_t st = io.hw->alloc_page(io.hw->ctx);
+
+		if (!q || !st) {
+			log_error("vtd: unit %u: no page for the invalidation queue;"
+			          " unit left off", i);
+			return false;
+		}
+		vtd_unit_set_queue(&iu->hw, (uint64_t *)(uintptr_t)q,
+		                   (volatile uint32_t *)(uintptr_t)st);
+	}
 	return unit_take_over(i);
 }
 
@@ -296,21 +268,21 @@ static bool iommu_apply_plan(void)
 	return true;
 }
 
-bool iommu_init(const struct acpi_info *ai, bool registers_only)
+bool iommu_init_platform(const struct iommu_platform *hw, const void *dmar,
+                         size_t len, bool registers_only)
 {
-	const struct acpi_table_ref *t = ai ? acpi_find(ai, "DMAR") : NULL;
 	char err[160];
 	unsigned i;
 
 	memset(&io, 0, sizeof(io));
+	io.hw = hw;
 	io.coherent = true;
 	io.sp_2m = io.sp_1g = true;
-	if (!t) {
+	if (!dmar) {
 		log_info("vtd: no DMAR table: hardware remapping absent; the tables"
 		         " are built and the GPU model's DMA goes through the"
 		         " software walker");
-	} else if (!dmar_parse((const void *)(uintptr_t)t->hpa, t->length,
-	                       &io.dmar, err, sizeof(err))) {
+	} else if (!dmar_parse(dmar, len, &io.dmar, err, sizeof(err))) {
 		log_error("vtd: %s; hardware remapping left off", err);
 	} else {
 		log_info("vtd: DMAR: host address width %u, %u unit(s), %u RMRR(s)",
@@ -329,10 +301,10 @@ bool iommu_init(const struct acpi_info *ai, bool registers_only)
 			io.sp_1g = io.sp_1g && ((iu->hw.cap >> 35) & 1);
 		}
 	}
-	if (!vtd_tables_init(&io.tables, iommu_alloc_table, &hv_palloc))
+	if (!vtd_tables_init(&io.tables, iommu_alloc_table, NULL))
 		return false;
 	if (!io.coherent)
-		vtd_tables_set_written_hook(&io.tables, hw_flush, NULL);
+		vtd_tables_set_written_hook(&io.tables, hw->flush, hw->ctx);
 	if (!iommu_apply_plan())
 		return false;
 	if (io.plan.unresolved)
@@ -371,11 +343,11 @@ bool iommu_domain_init(struct iommu_domain *d, uint16_t did,
 
 	d->did = did;
 	if (!pt_init_levels(&d->sl, &pt_format_vtd, io.aw + 2, iommu_alloc_table,
-	                    &hv_palloc, any && io.sp_1g))
+	                    NULL, any && io.sp_1g))
 		return false;
 	d->sl.allow_2m = any && io.sp_2m;
 	if (!io.coherent)
-		pt_set_written_hook(&d->sl, hw_flush, NULL);
+		pt_set_written_hook(&d->sl, io.hw->flush, io.hw->ctx);
 	return true;
 }
 
@@ -527,11 +499,9 @@ bool iommu_selftest_handoff(void)
 		 * (unless registers only) queued invalidation on from before,
 		 * interrupt remapping on with an empty table, and whatever
 		 * faults are pending. */
-		if (!irt) {
-			irt = (uint64_t)(uintptr_t)mm_alloc_pages(1);
-			memset((void *)(uintptr_t)irt, 0, PAGE_SIZE);
-		}
-		if (!vtd_unit_ir_enable(&iu->hw, irt))
+		if (!irt)
+			irt = io.hw->alloc_page(io.hw->ctx);
+		if (!irt || !vtd_unit_ir_enable(&iu->hw, irt))
 			log_warn("vtd: unit %u: self-test: interrupt remapping not"
 			         " turned on (no ECAP.IR, or no answer)", i);
 		iu->translating = false;

@@ -11,10 +11,28 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stddef.h>
 #include "hv/paging.h"
+#include "iommu/vtd.h"
 #include "iommu/vtd_tables.h"
 
 struct acpi_info;
+
+/* What iommu.c needs of the machine (iommu/iommu_hw.c gives the real
+ * one; the unit tests give register-level models of the units). */
+struct iommu_platform {
+	/* Make [base, base + size) of a unit's registers reachable; fills
+	 * how to access them. Called with one page first, then the span
+	 * the unit's CAP/ECAP ask for. false: cannot. */
+	bool (*map_unit)(void *ctx, uint64_t base, uint64_t size,
+	                 struct vtd_mmio *out);
+	/* A zeroed 4 KiB page reachable by the units (HPA), 0 if none. */
+	uint64_t (*alloc_page)(void *ctx);
+	/* Write [p, p + len) back to memory (CLFLUSH), for units whose
+	 * walks do not snoop. */
+	pt_written_fn flush;
+	void *ctx;
+};
 
 struct iommu_domain {
 	struct pt sl;              /* second-level tables, pt_format_vtd */
@@ -32,6 +50,9 @@ struct iommu_domain {
  * does. false only when out of memory.
  */
 bool iommu_init(const struct acpi_info *ai, bool registers_only);
+/* The same on any platform, with the DMAR table's bytes (NULL: none). */
+bool iommu_init_platform(const struct iommu_platform *hw, const void *dmar,
+                         size_t len, bool registers_only);
 /* Is there remapping hardware at all? */
 bool iommu_hardware(void);
 /* Is DMA from bus:devfn translated right now by a unit that is up
