@@ -405,19 +405,23 @@ bool iommu_attach(struct iommu_domain *d, uint8_t bus, uint8_t devfn)
 
 bool iommu_sync(void)
 {
+	bool was[DMAR_MAX_UNITS];
 	unsigned i;
 	bool ok;
 
 	/* Table lines are already written back (the written hooks), so what
-	 * is left is turning units on that now cover an attached device and
-	 * invalidating the units that translate. */
+	 * is left is turning units on that now cover an attached device
+	 * (enabling ends in a global invalidation) and invalidating the
+	 * units that translated already. */
+	for (i = 0; i < io.nunits; i++)
+		was[i] = io.unit[i].translating;
 	ok = iommu_apply_plan();
 	for (i = 0; i < io.nunits; i++) {
 		struct iommu_unit *iu = &io.unit[i];
 
 		if (io.plan.role[i] == VTD_ROLE_TRANSLATE && iu->failed)
 			ok = false;
-		if (iu->translating && !vtd_unit_invalidate(&iu->hw)) {
+		if (was[i] && iu->translating && !vtd_unit_invalidate(&iu->hw)) {
 			log_error("vtd: unit %u: invalidation timed out", i);
 			ok = false;
 		}
