@@ -52,6 +52,7 @@ static void firmware_left_everything_on(void)
 	m.iqh = 0;
 	m.iqt = 0x20;
 	m.iq_mode = IQ_LAZY;                 /* it drains as we watch */
+	m.last_type = 5;                     /* its last batch ended in a wait */
 	m.fectl = 0;
 	m.iectl = 0;
 }
@@ -405,6 +406,25 @@ static void test_queue_never_drains(void **state)
 	EXPECT_EVENTS(EV_FECTL_MASK, EV_IECTL_MASK);
 }
 
+/* A queue whose last descriptor is not a wait: QEMU (and the model)
+ * will not turn it off. BareGT does not write into the firmware's queue
+ * to add one (that memory may be BareGT's now): the unit is refused. */
+static void test_queue_without_a_final_wait(void **state)
+{
+	struct vtd_found f;
+
+	(void)state;
+	firmware_left_everything_on();
+	fw_queue[2] = 0x1 | (1u << 4);            /* context-cache, not a wait */
+	fw_queue[3] = 0;
+	probe(false);
+	u.spins = 1000;
+	assert_false(vtd_unit_takeover(&u, &f, err, sizeof(err)));
+	assert_string_equal(err, "unit at 0xfed90000: queued invalidation off:"
+	                    " GSTS.QIES stayed set");
+	assert_int_equal(m.iqh, m.iqt);           /* it did drain */
+}
+
 static void test_steps_that_time_out(void **state)
 {
 	struct vtd_found f;
@@ -705,6 +725,7 @@ int main(void)
 		T(test_handoff_register_mode),
 		T(test_enable_refuses_a_live_firmware_queue),
 		T(test_queue_never_drains),
+		T(test_queue_without_a_final_wait),
 		T(test_steps_that_time_out),
 		T(test_disable),
 		T(test_write_buffer_flush),

@@ -20,7 +20,8 @@
  * command shows in GSTS only after a few reads; the queue's base is taken
  * on QIE 0 → 1 only, which also resets IQH; a queue is consumed (now, one
  * descriptor per IQH read, or never) and wait descriptors write their
- * status; fault records are W1C. It flags protocol violations — a GCMD
+ * status; as QEMU's, it keeps QIES set when told to turn a queue off whose
+ * last fetched descriptor was not a wait; fault records are W1C. It flags protocol violations — a GCMD
  * write while the last command has not shown yet, more than one change in
  * one write, TE before a root table pointer, IQA written or QIE cleared
  * with descriptors pending while the queue is live, QIE set with IQT ≠ 0,
@@ -128,6 +129,7 @@ struct model {
 	unsigned iq_entries;
 	enum iq_mode iq_mode;
 	uint64_t last_cc_desc, last_iotlb_desc;
+	unsigned last_type;          /* of the last descriptor fetched */
 	uint32_t ics, fectl, iectl, pmen;
 	unsigned pmen_reads;
 	uint32_t fsts_err;           /* W1C bits other than PPF */
@@ -244,6 +246,7 @@ static inline bool iq_consume(struct model *md)
 		md->fsts_err |= FS_IQE;        /* IQH stays at the bad one */
 		return false;
 	}
+	md->last_type = type;
 	md->iqh = (md->iqh + 16) % (16ull * md->iq_entries);
 	return true;
 }
@@ -307,6 +310,8 @@ static inline void gcmd_write(struct model *md, uint32_t v)
 				        (unsigned long long)md->iqt);
 				return;
 			}
+			if (md->last_type != 5)
+				return;          /* QEMU: QIES stays set, no error */
 			md->qi_on = false;
 			pend(md, 0, B_QIE);
 			event(md, EV_QIE_OFF);
