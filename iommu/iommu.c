@@ -49,6 +49,7 @@ static struct {
 	struct iommu_domain identity[VTD_PLAN_MAX_IDENTITY];
 	struct vtd_pci_dev identity_dev[VTD_PLAN_MAX_IDENTITY];
 	unsigned nidentity;
+	unsigned dropped_logged;   /* RMRR devices past the limit, said so */
 } io;
 
 static uint64_t iommu_alloc_table(void *ctx)
@@ -255,6 +256,12 @@ static bool iommu_apply_plan(void)
 	io.aw = io.plan.aw ? io.plan.aw : VTD_AW_39BIT;
 	if (!iommu_build_identity())
 		return false;
+	if (io.plan.identity_dropped > io.dropped_logged) {
+		io.dropped_logged = io.plan.identity_dropped;
+		log_warn("vtd: more than %u devices named by RMRRs behind units that"
+		         " translate: %u get no identity domain (their DMA is"
+		         " blocked)", VTD_PLAN_MAX_IDENTITY, io.plan.identity_dropped);
+	}
 	for (i = 0; i < io.nunits; i++) {
 		struct iommu_unit *iu = &io.unit[i];
 		enum vtd_role r = io.plan.role[i];

@@ -144,14 +144,3 @@ void vtd_plan_compute(const struct dmar_info *d, const struct vtd_plan_unit *in,
 	}
 	plan_identity(d, attached, nattached, out);
 }
-
-const char *vtd_role_name(enum vtd_role r)
-{
-	switch (r) {
-	case VTD_ROLE_OFF:       return "off";
-	case VTD_ROLE_IDLE:      return "idle";
-	case VTD_ROLE_TRANSLATE: return "translate";
-	case VTD_ROLE_CONTAIN:   return "contain";
-	}
-	return "?";
-}

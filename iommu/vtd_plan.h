@@ -71,6 +71,4 @@ void vtd_plan_compute(const struct dmar_info *d, const struct vtd_plan_unit *in,
                       const struct vtd_pci_dev *attached, unsigned nattached,
                       struct vtd_plan *out);
 
-const char *vtd_role_name(enum vtd_role r);
-
 #endif

@@ -90,6 +90,7 @@ static void finish(void)
 	memcpy(dmar, "DMAR", 4);
 	put(4, dmar_len, 4);
 	dmar[8] = 1;
+	dmar[9] = 0;
 	for (i = 0; i < dmar_len; i++)
 		sum = (uint8_t)(sum + dmar[i]);
 	dmar[9] = (uint8_t)(0x100 - sum);
@@ -397,6 +398,29 @@ static void test_client_firmware_translating(void **state)
 	assert_int_equal(walk(&unit[0], XHCI, USB_BASE, &hpa), VTD_OK);
 }
 
+/* More RMRR devices than identity domains: the rest are said to be
+ * blocked, once. */
+static void test_too_many_rmrr_devices(void **state)
+{
+	size_t st;
+	unsigned k;
+
+	(void)state;
+	st = structure(1, 24);
+	put(st + 8, 0x79f00000, 8);
+	put(st + 16, 0x79f0ffff, 8);
+	for (k = 0; k < 9; k++)
+		scope(st, SC_ENDPOINT, 0, (uint8_t)(0x15 + k), 0);
+	finish();
+	firmware_left_translation(&unit[1]);
+	assert_true(iommu_init_platform(&platform, dmar, dmar_len, false));
+	assert_logged("warning: vtd: more than 8 devices named by RMRRs behind"
+	              " units that translate: 2 get no identity domain (their DMA"
+	              " is blocked)");
+	attach_gpu();
+	assert_int_equal(count_logged("get no identity domain"), 1);
+}
+
 /* Issue 8, item 13: no table width in common. The tie goes to the first
  * unit listed; the other, left translating by the firmware, is turned
  * off rather than left on the firmware's tables. */
@@ -554,6 +578,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_client_handoff),
 		T(test_client_firmware_translating),
+		T(test_too_many_rmrr_devices),
 		T(test_width_conflict),
 		T(test_unit_that_cannot_be_taken_over),
 		T(test_register_mode),

@@ -389,16 +389,6 @@ static void test_device_of_no_unit(void **state)
 	assert_identity(0, 0, IGD, 0);
 }
 
-static void test_role_names(void **state)
-{
-	(void)state;
-	assert_string_equal(vtd_role_name(VTD_ROLE_OFF), "off");
-	assert_string_equal(vtd_role_name(VTD_ROLE_IDLE), "idle");
-	assert_string_equal(vtd_role_name(VTD_ROLE_TRANSLATE), "translate");
-	assert_string_equal(vtd_role_name(VTD_ROLE_CONTAIN), "contain");
-	assert_string_equal(vtd_role_name((enum vtd_role)7), "?");
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -415,7 +405,6 @@ int main(void)
 		cmocka_unit_test(test_identity_scopes),
 		cmocka_unit_test(test_identity_limit),
 		cmocka_unit_test(test_device_of_no_unit),
-		cmocka_unit_test(test_role_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
