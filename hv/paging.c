@@ -107,6 +107,32 @@ static bool present(const struct pt *pt, uint64_t e)
 	return (e & pt->fmt->present) != 0;
 }
 
+#define PT_PAGE_BYTES (PT_ENTRIES * sizeof(uint64_t))
+
+/* Every store into a table goes through here, so a table whose reader
+ * does not snoop (pt->written set) hears of each one; the test is one
+ * predictable branch for every other table. */
+static void pt_store(struct pt *pt, uint64_t *e, uint64_t v)
+{
+	*e = v;
+	if (pt->written)
+		pt->written(pt->written_ctx, e, sizeof(*e));
+}
+
+static void pt_table_written(const struct pt *pt, uint64_t table)
+{
+	if (pt->written)
+		pt->written(pt->written_ctx, pt_table(table), PT_PAGE_BYTES);
+}
+
+void pt_set_written_hook(struct pt *pt, pt_written_fn fn, void *ctx)
+{
+	pt->written = fn;
+	pt->written_ctx = ctx;
+	if (pt->root)
+		pt_table_written(pt, pt->root);
+}
+
 bool pt_init(struct pt *pt, pt_alloc_fn alloc, void *ctx, bool allow_1g)
 {
 	return pt_init_format(pt, &pt_format_x86, alloc, ctx, allow_1g);
@@ -130,25 +156,32 @@ bool pt_init_levels(struct pt *pt, const struct pt_format *fmt, unsigned levels,
 	pt->allow_1g = allow_1g;
 	pt->allow_2m = true;
 	pt->ntables = 0;
+	pt->written = NULL;
+	pt->written_ctx = NULL;
 	pt->root = alloc(ctx);
 	if (pt->root)
 		pt->ntables = 1;
 	return pt->root != 0;
 }
 
-static uint64_t pt_new_table(struct pt *pt)
+/* A zeroed table. report: tell the hook of the whole page now (before
+ * anything points at it); pt_split reports it once it is filled. */
+static uint64_t pt_new_table(struct pt *pt, bool report)
 {
 	uint64_t t = pt->alloc(pt->ctx);
 
-	if (t)
+	if (t) {
 		pt->ntables++;
+		if (report)
+			pt_table_written(pt, t);
+	}
 	return t;
 }
 
 /* Replace the large leaf *e (at level) by a table of 512 smaller leaves. */
 static bool pt_split(struct pt *pt, uint64_t *e, unsigned level)
 {
-	uint64_t t = pt_new_table(pt), *child, sub = level_size(level - 1);
+	uint64_t t = pt_new_table(pt, false), *child, sub = level_size(level - 1);
 	uint64_t base = *e & PTE_ADDR & ~(level_size(level) - 1);
 	uint64_t bits = pt->fmt->leaf(pt->fmt->flags(*e), level - 1);
 	unsigned i;
@@ -158,7 +191,8 @@ static bool pt_split(struct pt *pt, uint64_t *e, unsigned level)
 	child = pt_table(t);
 	for (i = 0; i < PT_ENTRIES; i++)
 		child[i] = (base + i * sub) | bits;
-	*e = t | pt->fmt->table;
+	pt_table_written(pt, t);          /* the child is full before it is linked */
+	pt_store(pt, e, t | pt->fmt->table);
 	return true;
 }
 
@@ -178,15 +212,15 @@ static bool pt_apply(struct pt *pt, uint64_t table, unsigned level, uint64_t va,
 			chunk = size;
 		if (chunk == psize && leaf_ok && (pa & (psize - 1)) == 0 &&
 		    (!present(pt, *e) || is_leaf(*e, level))) {
-			*e = unmap ? 0 : (pa | pt->fmt->leaf(flags, level));
+			pt_store(pt, e, unmap ? 0 : (pa | pt->fmt->leaf(flags, level)));
 		} else if (!present(pt, *e) && unmap) {
 			/* nothing mapped here */
 		} else {
 			if (!present(pt, *e)) {
-				uint64_t t = pt_new_table(pt);
+				uint64_t t = pt_new_table(pt, true);
 				if (!t)
 					return false;
-				*e = t | pt->fmt->table;
+				pt_store(pt, e, t | pt->fmt->table);
 			} else if (is_leaf(*e, level) && !pt_split(pt, e, level)) {
 				return false;
 			}

@@ -15,6 +15,7 @@
 #define BAREGT_HV_PAGING_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Entry bits, SDM Vol. 3A Table 4-19/4-20. */
@@ -51,6 +52,10 @@
 
 typedef uint64_t (*pt_alloc_fn)(void *ctx);  /* HPA of a zeroed page, 0 = none */
 typedef void (*pt_free_fn)(void *ctx, uint64_t hpa);
+/* [p, p + len) of a table was just written: a reader that does not snoop
+ * the CPU's caches (a VT-d unit with ECAP.C = 0, VTD-FACTS §8 "Non-
+ * coherent walks") must be shown those lines before it is told to look. */
+typedef void (*pt_written_fn)(void *ctx, const void *p, size_t len);
 
 /* How entries of one kind of table are encoded. */
 struct pt_format {
@@ -75,6 +80,9 @@ struct pt {
 	bool allow_2m;                /* 2 MiB leaves (true unless a VT-d unit
 	                               * lacks CAP.SLLPS bit 0) */
 	unsigned ntables;             /* tables allocated so far */
+	pt_written_fn written;        /* NULL (the CPU's and EPT tables, VT-d
+	                               * domains of coherent units): no calls */
+	void *written_ctx;
 };
 
 struct pt_stats {
@@ -89,6 +97,15 @@ bool pt_init_format(struct pt *pt, const struct pt_format *fmt,
 /* Any format, 3 or 4 levels (VT-d: AGAW 39 or 48 bits). */
 bool pt_init_levels(struct pt *pt, const struct pt_format *fmt, unsigned levels,
                     pt_alloc_fn alloc, void *ctx, bool allow_1g);
+
+/*
+ * From now on call fn after every change to the tables: each entry
+ * written (8 bytes) and each new table (the whole page: the allocator
+ * zeroed it with CPU stores). Reports the root page at once, since it
+ * was zeroed before the hook existed; set it right after pt_init_*.
+ * fn NULL turns the reports off.
+ */
+void pt_set_written_hook(struct pt *pt, pt_written_fn fn, void *ctx);
 
 /* Free every table (the root included) through free_fn. */
 void pt_destroy(struct pt *pt, pt_free_fn free_fn, void *ctx);

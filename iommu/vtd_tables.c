@@ -47,6 +47,18 @@ static void vtd_store(uint64_t *p, uint64_t v)
 	*(volatile uint64_t *)p = v;
 }
 
+/* Tell the hook (if any) that [p, p + len) changed; an entry is reported
+ * once its last half is stored: a 16-byte entry never straddles a cache
+ * line, so the unit sees the old entry or the new one. */
+static void vtd_written(const struct vtd_tables *t, const void *p, size_t len)
+{
+	if (t->written)
+		t->written(t->written_ctx, p, len);
+}
+
+#define VTD_TABLE_BYTES  4096u             /* root and context tables */
+#define VTD_ENTRY_BYTES  16u
+
 /* Levels and input width from the context entry's AW (VTD-FACTS §5
  * "AGAW math"): AW 1 = 3 levels / 39 bits, AW 2 = 4 levels / 48 bits. */
 static bool vtd_aw_supported(uint64_t aw)
@@ -68,9 +80,20 @@ bool vtd_tables_init(struct vtd_tables *t, pt_alloc_fn alloc, void *ctx)
 {
 	t->alloc = alloc;
 	t->ctx = ctx;
+	t->written = NULL;
+	t->written_ctx = NULL;
 	/* A zeroed page is a root table with no entry present. */
 	t->root = alloc(ctx);
 	return t->root != 0;
+}
+
+void vtd_tables_set_written_hook(struct vtd_tables *t, pt_written_fn fn,
+                                 void *ctx)
+{
+	t->written = fn;
+	t->written_ctx = ctx;
+	if (t->root)
+		vtd_written(t, vtd_entry(t->root, 0), VTD_TABLE_BYTES);
 }
 
 uint64_t *vtd_context_entry(const struct vtd_tables *t, uint8_t bus,
@@ -109,8 +132,10 @@ bool vtd_context_set(struct vtd_tables *t, uint8_t bus, uint8_t devfn,
 
 		if (!ctp)
 			return false;
+		vtd_written(t, vtd_entry(ctp, 0), VTD_TABLE_BYTES);
 		vtd_store(&re[1], 0);
 		vtd_store(&re[0], (ctp & VTD_ADDR_MASK) | VTD_ROOT_P);
+		vtd_written(t, re, VTD_ENTRY_BYTES);
 		ce = vtd_entry(ctp, devfn);
 	}
 
@@ -130,6 +155,7 @@ bool vtd_context_set(struct vtd_tables *t, uint8_t bus, uint8_t devfn,
 		vtd_store(&ce[0], 0);
 	vtd_store(&ce[1], hi);
 	vtd_store(&ce[0], lo);
+	vtd_written(t, ce, VTD_ENTRY_BYTES);
 	return true;
 }
 
@@ -142,6 +168,7 @@ void vtd_context_clear(struct vtd_tables *t, uint8_t bus, uint8_t devfn)
 	/* P goes first, so the entry is never present with a cleared AW. */
 	vtd_store(&ce[0], 0);
 	vtd_store(&ce[1], 0);
+	vtd_written(t, ce, VTD_ENTRY_BYTES);
 }
 
 enum vtd_fault vtd_walk(uint64_t root, uint8_t bus, uint8_t devfn,
@@ -228,8 +255,12 @@ enum vtd_fault vtd_walk(uint64_t root, uint8_t bus, uint8_t devfn,
 
 const char *vtd_fault_name(enum vtd_fault f)
 {
-	switch (f) {
-	case VTD_OK:                     return "ok";
+	return f == VTD_OK ? "ok" : vtd_fault_reason_name((uint8_t)f);
+}
+
+const char *vtd_fault_reason_name(uint8_t reason)
+{
+	switch (reason) {
 	case VTD_FR_ROOT_NOT_PRESENT:    return "root entry not present";
 	case VTD_FR_CONTEXT_NOT_PRESENT: return "context entry not present";
 	case VTD_FR_CONTEXT_INVALID:     return "invalid context entry";
@@ -237,6 +268,20 @@ const char *vtd_fault_name(enum vtd_fault f)
 	case VTD_FR_WRITE:               return "write to non-writable page";
 	case VTD_FR_READ:                return "read from non-readable page";
 	case VTD_FR_NEXT_LEVEL:          return "next-level pointer invalid";
+	/* Reasons the walker never gives, but a unit records. */
+	case 0x8:  return "root-table address invalid";
+	case 0x9:  return "context-table pointer invalid";
+	case 0xa:  return "reserved bits in root entry";
+	case 0xb:  return "reserved bits in context entry";
+	case 0xc:  return "reserved bits in page-table entry";
+	case 0xd:  return "translation type blocks the request";
+	case 0x20: return "interrupt: reserved bits in remapped request";
+	case 0x21: return "interrupt: index beyond the IR table";
+	case 0x22: return "interrupt: IR table entry not present";
+	case 0x23: return "interrupt: IR table access error";
+	case 0x24: return "interrupt: reserved bits in IR table entry";
+	case 0x25: return "interrupt: compatibility format blocked";
+	case 0x26: return "interrupt: source-ID verification failed";
 	}
-	return "?";
+	return "unknown reason";
 }

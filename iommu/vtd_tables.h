@@ -31,9 +31,16 @@ struct vtd_tables {
 	uint64_t root;                  /* HPA of the root table */
 	pt_alloc_fn alloc;
 	void *ctx;
+	pt_written_fn written;          /* as struct pt's: NULL unless a unit
+	                                 * reading these tables does not snoop */
+	void *written_ctx;
 };
 
 bool vtd_tables_init(struct vtd_tables *t, pt_alloc_fn alloc, void *ctx);
+/* Report every later change (root entries, new context tables, context
+ * entries) to fn; reports the root page at once (it was zeroed before). */
+void vtd_tables_set_written_hook(struct vtd_tables *t, pt_written_fn fn,
+                                 void *ctx);
 
 /*
  * Point bus:devfn at a domain (translate, not pass-through): sl_root is
@@ -73,5 +80,8 @@ enum vtd_fault vtd_walk(uint64_t root, uint8_t bus, uint8_t devfn,
                         uint64_t iova, bool write, uint64_t *hpa);
 
 const char *vtd_fault_name(enum vtd_fault f);
+/* Any reason a unit records (VTD-FACTS §7): DMA 0x1–0xD, interrupt
+ * remapping 0x20–0x26; "unknown reason" otherwise. */
+const char *vtd_fault_reason_name(uint8_t reason);
 
 #endif
