@@ -82,6 +82,7 @@ struct insn_mem {
 
 #define INSN_NO_REG  (-1)
 #define INSN_RIP     16
+#define INSN_REX_B   0x01     /* REX.B in insn.rex (Vol. 2A Table 2-4) */
 
 /* in decoded in `mode` (a ModR/M or moffs form). */
 void insn_mem_operand(const struct insn *in, enum cpu_mode mode,

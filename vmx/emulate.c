@@ -183,8 +183,16 @@ static uint64_t operand_linear(const struct insn *in, const struct emu_cpu *cpu,
 {
 	struct insn_mem m;
 	uint64_t ea = in->mem_disp;
+	unsigned rm = in->modrm & 7, mod = in->modrm >> 6;
 	int seg;
 
+	/* The usual 64-bit form, [reg + disp] (no SIB, not RIP-relative):
+	 * DS's base is 0 in 64-bit mode, so only FS/GS overrides count. */
+	if (cpu->mode == CPU_MODE_64 && in->addr_size == 8 && !in->moffs &&
+	    rm != 4 && !(mod == 0 && rm == 5)) {
+		ea += cpu->gpr[rm | ((in->rex & INSN_REX_B) ? 8 : 0)];
+		return in->seg == SEG_NONE ? ea : segment_base(cpu, ops, ctx, in->seg) + ea;
+	}
 	insn_mem_operand(in, cpu->mode, &m);
 	seg = in->seg != SEG_NONE ? in->seg : m.ss ? SEG_SS : SEG_DS;
 	if (m.base == INSN_RIP)

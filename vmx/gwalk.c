@@ -56,9 +56,11 @@ struct walk {
 	gwalk_read_fn read;
 	void *ctx;
 	unsigned access;
-	bool user;           /* U/S = 1 in every entry so far */
-	bool writable;       /* R/W = 1 in every entry so far */
-	bool exec;           /* XD = 0 in every entry so far (or no NXE) */
+	uint64_t all;        /* AND of the entries so far: U/S, R/W set in all */
+	uint64_t any;        /* OR of the 8-byte entries so far: XD set in one */
+	bool user;           /* U/S = 1 in every entry (set by finish) */
+	bool writable;       /* R/W = 1 in every entry (set by finish) */
+	bool exec;           /* XD = 0 in every entry, or no NXE (by finish) */
 	bool pk;             /* the protection key refused the access */
 };
 
@@ -67,20 +69,22 @@ static bool user_access(const struct walk *w)
 	return w->r->cpl == 3 && !(w->access & GWALK_IMPLICIT);
 }
 
-/* Fold an entry's rights into the walk (PAE PDPTEs are not folded). */
-static void fold(struct walk *w, uint64_t e, unsigned size)
+/* Fold an entry's rights into the walk (PAE PDPTEs are not folded):
+ * two bit operations per entry, the booleans once at the leaf. */
+static inline __attribute__((always_inline)) void fold(struct walk *w,
+                                                       uint64_t e,
+                                                       unsigned size)
 {
-	w->user = w->user && (e & E_US);
-	w->writable = w->writable && (e & E_RW);
-	if (size == 8 && (e & E_XD))
-		w->exec = false;
+	w->all &= e;
+	if (size == 8)
+		w->any |= e;
 }
 
 /* Read the entry at index of the table at table_gpa; check P and the
  * reserved bits; fold its rights in. pml4: the entry is a PML4E. */
-static enum gwalk_result entry_at(struct walk *w, uint64_t table_gpa,
-                                  unsigned index, unsigned size, bool pml4,
-                                  uint64_t *e)
+static inline __attribute__((always_inline)) enum gwalk_result
+entry_at(struct walk *w, uint64_t table_gpa, unsigned index, unsigned size,
+         bool pml4, uint64_t *e)
 {
 	if (!w->read(w->ctx, table_gpa + (uint64_t)index * size, size, e))
 		return GW_BAD_TABLE;
@@ -130,6 +134,9 @@ static bool pkey_refuses(const struct walk *w, uint64_t leaf)
 static enum gwalk_result finish(struct walk *w, uint64_t leaf, uint64_t gpa,
                                 uint64_t *out)
 {
+	w->user = w->all & E_US;
+	w->writable = w->all & E_RW;
+	w->exec = !(w->any & E_XD);      /* XD without NXE faulted already */
 	w->pk = pkey_refuses(w, leaf);
 	if (w->pk || !rights_allow(w))
 		return GW_PROTECTION;
@@ -222,7 +229,7 @@ enum gwalk_result gwalk(const struct gwalk_regs *r, uint64_t linear,
                         unsigned access, gwalk_read_fn read, void *ctx,
                         uint64_t *gpa, uint32_t *pf_err)
 {
-	struct walk w = { r, read, ctx, access, true, true, true, false };
+	struct walk w = { r, read, ctx, access, ~0ull, 0, true, true, true, false };
 	enum gwalk_result res;
 
 	if (!(r->cr0 & CR0_PG)) {

@@ -855,6 +855,26 @@ static void test_mov_operand_crosses_page(void **state)
 	EXPECT_LOG(TR(0x7ffc, RAM_GPA + 0x3ffc), TR(0x8000, RAM_GPA + 0x4000),
 		   RD(RAM_GPA + 0x3ffc, 8, 0x0807060504030201ull));
 
+	/* REX.B base (r11) and an FS override, 64-bit: FS's base counts. */
+	reset(NULL);
+	map_page(0x17000, RAM_GPA + 0x3000);
+	map_page(0x18000, RAM_GPA + 0x5000);
+	g.seg_base[SEG_FS] = 0x10000;
+	ram_put(RAM_GPA + 0x3ffe, 2, 0x2211);
+	ram_put(RAM_GPA + 0x5000, 2, 0x4433);
+	c = cpu_in(M64);
+	c.gpr[11] = 0x7ffe;
+	{
+		struct insn fs_r11 = INSN(M64, 0x64, 0x41, 0x8b, 0x03); /* mov eax, fs:[r11] */
+
+		current = "mov eax, fs:[r11] across pages";
+		assert_int_equal(insn_emulate(&fs_r11, RAM_GPA + 0x5000, &c, &ops, &g, 1),
+				 EMU_DONE);
+	}
+	assert_int_equal(c.gpr[0], 0x44332211ull);
+	EXPECT_LOG(TR(0x17ffe, RAM_GPA + 0x3ffe), TR(0x18000, RAM_GPA + 0x5000),
+		   RD(RAM_GPA + 0x3ffe, 2, 0x2211), RD(RAM_GPA + 0x5000, 2, 0x4433));
+
 	/* The second page is not mapped: #PF, nothing accessed, RIP stays. */
 	reset(NULL);
 	map_page(0x7000, RAM_GPA + 0x3000);
