@@ -169,7 +169,16 @@ void gen9_ggtt_fill(const struct gen9_mmio *m, uint64_t first, uint64_t count,
 {
 	uint64_t i;
 
-	for (i = first; i - first < count && i < GGTT_MAX_ENTRIES; i++)
+	if (first >= GGTT_MAX_ENTRIES)
+		return;
+	if (count > GGTT_MAX_ENTRIES - first)
+		count = GGTT_MAX_ENTRIES - first;
+	if (m->fill64 && count) {
+		m->fill64(m->ctx, (uint32_t)(GEN9_GGTT_OFFSET +
+		                             GEN9_GGTT_PTE_BYTES * first), pte, count);
+		return;
+	}
+	for (i = first; i - first < count; i++)
 		gen9_ggtt_write(m, i, pte);
 }
 

@@ -23,6 +23,10 @@ struct gen9_mmio {
 	void (*write64)(void *ctx, uint32_t off, uint64_t value);
 	uint64_t (*now_ns)(void *ctx);
 	void *ctx;
+	/* Optional: the same 64-bit value into count consecutive qwords
+	 * from off (a GGTT range): what a loop of write64 does, without a
+	 * call per entry. NULL: gen9_ggtt_fill() loops over write64. */
+	void (*fill64)(void *ctx, uint32_t off, uint64_t value, uint64_t count);
 };
 
 enum gen9_fw_domain {

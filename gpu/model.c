@@ -131,6 +131,21 @@ static void model_write64(void *ctx, uint32_t off, uint64_t value)
 		*pte = value;
 }
 
+static void model_fill64(void *ctx, uint32_t off, uint64_t value,
+                         uint64_t count)
+{
+	struct gpu_model *m = model_of(ctx);
+	uint64_t *pte = model_pte(m, off), i, first;
+
+	if (pte == NULL)
+		return;
+	first = (uint64_t)(pte - m->ggtt);
+	if (count > m->nentries - first)
+		count = m->nentries - first;
+	for (i = 0; i < count; i++)
+		pte[i] = value;
+}
+
 /* Simulated time: nothing in the model takes time, so the clock moves
  * only when someone looks at it. */
 static uint64_t model_now_ns(void *ctx)
@@ -158,6 +173,7 @@ void gpu_model_init(struct gpu_model *m, uint32_t *regs, uint64_t *ggtt,
 	m->mmio.read64 = model_read64;
 	m->mmio.write64 = model_write64;
 	m->mmio.now_ns = model_now_ns;
+	m->mmio.fill64 = model_fill64;
 	m->mmio.ctx = m;
 	m->dma_faults = 0;
 	m->not_present = 0;

@@ -468,12 +468,51 @@ static void test_ggtt_batch_then_flush(void **state)
 	EXPECT_ACCESS(3, R32, 0x101008, 0);
 }
 
+/* Filling a GGTT range: one write64 per entry without a fill64 op,
+ * clamped to the entries BAR0 holds; with fill64, one call, clamped. */
+static struct { uint32_t off; uint64_t value, count; unsigned calls; } fills;
+
+static void gt_fill64(void *ctx, uint32_t off, uint64_t value, uint64_t count)
+{
+	(void)ctx;
+	fills.off = off;
+	fills.value = value;
+	fills.count = count;
+	fills.calls++;
+}
+
+static void test_ggtt_fill(void **state)
+{
+	(void)state;
+	gen9_ggtt_fill(&mmio, 0xffffe, 5, 0x1001);       /* 2 entries left */
+	assert_int_equal(gt.count[W64], 2);
+	EXPECT_ACCESS(0, W64, 0xfffff0, 0x1001);
+	EXPECT_ACCESS(1, W64, 0xfffff8, 0x1001);
+	gen9_ggtt_fill(&mmio, 0x100000, 5, 0x1001);      /* past BAR0 */
+	assert_int_equal(gt.n, 2);
+	memset(&fills, 0, sizeof(fills));
+	mmio.fill64 = gt_fill64;
+	gen9_ggtt_fill(&mmio, 0x8000, 0x1000, 0x2001);
+	assert_int_equal(fills.calls, 1);
+	assert_int_equal(fills.off, 0x840000);
+	assert_int_equal(fills.value, 0x2001);
+	assert_int_equal(fills.count, 0x1000);
+	gen9_ggtt_fill(&mmio, 0xffff0, 0x100, 0x2001);    /* clamped to 16 */
+	assert_int_equal(fills.count, 16);
+	gen9_ggtt_fill(&mmio, 0x100000, 1, 0x2001);      /* nothing */
+	gen9_ggtt_fill(&mmio, 0x10, 0, 0x2001);          /* nothing */
+	assert_int_equal(fills.calls, 2);
+	assert_int_equal(gt.n, 2);                       /* no write64 */
+	mmio.fill64 = NULL;
+}
+
 #define T(fn) cmocka_unit_test_setup(fn, setup)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_reset_clears_stale_bits),
+		T(test_ggtt_fill),
 		T(test_get_each_domain),
 		T(test_get_waits_briefly),
 		T(test_get_looks_at_kernel_bit_only),
