@@ -23,6 +23,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "tests/unit/log_capture.h"
+
 #include "hv/console.h"
 #include "iommu/iommu.h"
 #include "iommu/vtd_tables.h"
@@ -185,48 +187,6 @@ static const struct iommu_platform platform = {
 	p_map_unit, p_alloc_page, p_flush, &plat,
 };
 
-/* ---- log capture ---------------------------------------------------------------- */
-
-#define LOG_LINES 128
-
-static struct {
-	struct con_sink sink;
-	char line[LOG_LINES][CON_LINE_MAX];
-	unsigned n;
-} cap;
-
-static void cap_write(struct con_sink *s, const char *buf, size_t len)
-{
-	(void)s;
-	if (cap.n < LOG_LINES) {
-		if (len >= CON_LINE_MAX)
-			len = CON_LINE_MAX - 1;
-		memcpy(cap.line[cap.n], buf, len);
-		cap.line[cap.n][len] = 0;
-	}
-	cap.n++;
-}
-
-static unsigned count_logged(const char *text)
-{
-	unsigned i, n = 0;
-
-	for (i = 0; i < cap.n && i < LOG_LINES; i++)
-		n += strstr(cap.line[i], text) != NULL;
-	return n;
-}
-
-static void assert_logged(const char *text)
-{
-	unsigned i;
-
-	if (count_logged(text))
-		return;
-	for (i = 0; i < cap.n && i < LOG_LINES; i++)
-		fprintf(stderr, "  log: %s", cap.line[i]);
-	fail_msg("no log line contains \"%s\"", text);
-}
-
 /* ---- fixture ---------------------------------------------------------------- */
 
 static uint64_t *fw_queue;
@@ -236,10 +196,7 @@ static int setup(void **state)
 {
 	(void)state;
 	memset(&plat, 0, sizeof(plat));
-	memset(&cap, 0, sizeof(cap));
-	cap.sink.write = cap_write;
-	con_add_sink(&cap.sink);
-	con_set_level(LOG_INFO);
+	log_capture_start();
 	model_init(&unit[0], CAP_GEN9, ECAP_GEN9);
 	model_init(&unit[1], CAP_GEN9_OTHER, ECAP_GEN9_OTHER);
 	fw_queue = (uint64_t *)(uintptr_t)p_alloc_page(&plat);
@@ -254,7 +211,7 @@ static int teardown(void **state)
 	int bad = 0;
 
 	(void)state;
-	con_remove_sink(&cap.sink);
+	log_capture_stop();
 	for (i = 0; i < 2; i++)
 		if (unit[i].violations) {
 			fprintf(stderr, "unit %u model: %u violation(s), first: %s\n", i,

@@ -15,6 +15,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "tests/unit/log_capture.h"
+
 #include "hv/console.h"
 #include "iommu/vtd.h"
 #include "tests/unit/vtd_model.h"
@@ -72,49 +74,6 @@ static void firmware_left_faults(void)
 	m.fsts_err = FS_PFO;
 }
 
-/* ---- log capture -------------------------------------------------------------- */
-
-#define LOG_LINES 64
-
-static struct {
-	struct con_sink sink;
-	char line[LOG_LINES][CON_LINE_MAX];
-	unsigned n;
-} cap;
-
-static void cap_write(struct con_sink *s, const char *buf, size_t len)
-{
-	(void)s;
-	if (cap.n < LOG_LINES) {
-		if (len >= CON_LINE_MAX)
-			len = CON_LINE_MAX - 1;
-		memcpy(cap.line[cap.n], buf, len);
-		cap.line[cap.n][len] = 0;
-	}
-	cap.n++;
-}
-
-static bool logged(const char *text)
-{
-	unsigned i;
-
-	for (i = 0; i < cap.n && i < LOG_LINES; i++)
-		if (strstr(cap.line[i], text))
-			return true;
-	return false;
-}
-
-static void assert_logged(const char *text)
-{
-	unsigned i;
-
-	if (logged(text))
-		return;
-	for (i = 0; i < cap.n && i < LOG_LINES; i++)
-		fprintf(stderr, "  log: %s", cap.line[i]);
-	fail_msg("no log line contains \"%s\"", text);
-}
-
 /* ---- fixture ---------------------------------------------------------------- */
 
 static struct vtd_unit u;
@@ -161,10 +120,7 @@ static int setup(void **state)
 {
 	(void)state;
 	memset(&flushed, 0, sizeof(flushed));
-	memset(&cap, 0, sizeof(cap));
-	cap.sink.write = cap_write;
-	con_add_sink(&cap.sink);
-	con_set_level(LOG_INFO);
+	log_capture_start();
 	fw_queue = page();
 	fw_status = page();
 	iq = page();
@@ -176,7 +132,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	con_remove_sink(&cap.sink);
+	log_capture_stop();
 	free(fw_queue);
 	free(fw_status);
 	free(iq);
