@@ -48,8 +48,8 @@ HOST_CFLAGS := -std=c11 -O1 -g $(WARN) -I. -I$(GEN) \
 
 # --- sources ---------------------------------------------------------------
 ROOMS      := boot hv vmx ept gpu pvinfo iommu
-HV_C       := $(foreach r,$(ROOMS),$(wildcard $(r)/*.c))
-HV_S       := $(foreach r,$(ROOMS),$(wildcard $(r)/*.S))
+HV_C       := $(sort $(shell find $(ROOMS) -name "*.c"))
+HV_S       := $(sort $(shell find $(ROOMS) -name "*.S"))
 HV_OBJS    := $(HV_C:%.c=$(OBJ)/%.o) $(HV_S:%.S=$(OBJ)/%.o)
 
 # Hardware-free modules: built into the hypervisor and into every unit test.
@@ -63,20 +63,19 @@ PURE_C     += hv/acpi.c
 PURE_C     += hv/crc32.c
 PURE_C     += hv/memmap.c
 PURE_C     += hv/mmu_flags.c
-PURE_C     += hv/vuart.c
+PURE_C     += hv/dev/vuart.c
 PURE_C     += hv/loader.c
 PURE_C     += hv/loader_elf.c
 PURE_C     += hv/loader_multiboot.c
 PURE_C     += vmx/caps.c
-PURE_C     += vmx/io.c
 PURE_C     += vmx/cpuid_policy.c
 PURE_C     += vmx/mitigate.c
 PURE_C     += vmx/gwalk.c
 PURE_C     += vmx/decode.c
 PURE_C     += vmx/emulate.c
-PURE_C     += ept/trap.c
+PURE_C     += hv/dev/bus.c
 PURE_C     += ept/ept.c
-PURE_C     += hv/vpci.c
+PURE_C     += hv/dev/vpci.c
 PURE_C     += hv/pci_cfg.c
 PURE_C     += gpu/partition.c
 PURE_C     += gpu/vreg.c

@@ -11,7 +11,7 @@
 #include "gpu/gen9.h"
 #include "gpu/gen9_probe.h"
 #include "hv/config.h"
-#include "hv/vpci.h"
+#include "hv/dev/vpci.h"
 
 #define GEN9_VENDOR_NONE   0xffffu
 #define PCI_CLASS_DISPLAY  0x03u          /* base class, bits 31:24 of 0x08 */

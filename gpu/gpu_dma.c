@@ -7,7 +7,7 @@
  * between VMs.
  */
 #include <stdio.h>
-#include "gpu/backend.h"
+#include "gpu/gen9_ids.h"
 #include "gpu/gpu_dma.h"
 #include "hv/console.h"
 #include "hv/mm.h"
@@ -24,13 +24,13 @@ static enum gpu_dma_mode gpu_mode = GPU_DMA_REFUSED;
 static uint64_t gpu_scratch_hpa, gpu_scratch_addr;
 static uint64_t gpu_faults;
 
-bool gpu_dma_init(const struct gpu_backend *be)
+bool gpu_dma_init(uint8_t bus, uint8_t devfn, const struct gen9_device *dev)
 {
-	bool big = gen9_superpages_ok(be->dev);
+	bool big = gen9_superpages_ok(dev);
 	int rmrrs;
 
-	gpu_bus = be->bus;
-	gpu_devfn = be->devfn;
+	gpu_bus = bus;
+	gpu_devfn = devfn;
 	gpu_scratch_hpa = (uint64_t)(uintptr_t)mm_alloc_pages(1);
 	/* 4 KiB pages where the GPU's VT-d unit has trouble with superpages
 	 * (Skylake; docs/hardware.md "The GPU"). */
@@ -44,17 +44,16 @@ bool gpu_dma_init(const struct gpu_backend *be)
 	gpu_domain_ready = true;
 	log_info("gpu: DMA domain %u for %02x:%02x.%x: %s pages (%s), %d RMRR(s)%s",
 	         GPU_DOMAIN_ID, gpu_bus, gpu_devfn >> 3, gpu_devfn & 7,
-	         big ? "superpages allowed" : "4K", gen9_platform_name(be->dev->platform),
+	         big ? "superpages allowed" : "4K", gen9_platform_name(dev->platform),
 	         rmrrs, iommu_hardware() ? "" : " (tables only: no VT-d hardware)");
 	return true;
 }
 
-enum gpu_dma_mode gpu_dma_start(const struct gpu_backend *be,
-                                enum gpu_dma_choice choice)
+enum gpu_dma_mode gpu_dma_start(bool hardware, enum gpu_dma_choice choice)
 {
 	struct gpu_dma_facts f = {
-		be->hardware, iommu_translates(be->bus, be->devfn), choice,
-		be->bus, be->devfn,
+		hardware, iommu_translates(gpu_bus, gpu_devfn), choice,
+		gpu_bus, gpu_devfn,
 	};
 	char msg[GPU_DMA_MSG_MAX];
 

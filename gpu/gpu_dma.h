@@ -23,17 +23,16 @@
 /* GGTT entries carry address bits 38:12 (GEN9-FACTS §2 "Address"). */
 #define GPU_DMA_REACH       (1ull << 39)
 
-struct gpu_backend;
+struct gen9_device;
 
-/* Build the domain (4 KiB pages on Skylake: gpu/gen9_ids.h), map the
- * GPU's RMRRs, attach the GPU (be->bus, be->devfn), sync. */
-bool gpu_dma_init(const struct gpu_backend *be);
+/* Build the domain for the GPU at bus:devfn, a dev (4 KiB pages on
+ * Skylake: gpu/gen9_ids.h), map its RMRRs, attach it, sync. */
+bool gpu_dma_init(uint8_t bus, uint8_t devfn, const struct gen9_device *dev);
 
 /* Decide what the GGTT holds (gpu_dma_decide, on iommu_translates() once
  * the domain is attached), log it, map the scratch page read-only at its
  * address for that mode. GPU_DMA_REFUSED: no vGPU may be created. */
-enum gpu_dma_mode gpu_dma_start(const struct gpu_backend *be,
-                                enum gpu_dma_choice choice);
+enum gpu_dma_mode gpu_dma_start(bool hardware, enum gpu_dma_choice choice);
 enum gpu_dma_mode gpu_dma_mode(void);
 /* The scratch page's DMA address (IOVA mode: GPU_SCRATCH_IOVA; HPA
  * mode: its HPA). */

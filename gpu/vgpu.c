@@ -13,7 +13,8 @@
 #include "gpu/vgpu.h"
 #include "hv/console.h"
 #include "hv/mm.h"
-#include "hv/vm.h"
+#include "hv/dev/bus.h"
+#include "hv/dev/dev.h"
 
 #define VGPU_MSI_CAP      0x90
 #define MSI_CAP_LEN       14          /* 64-bit MSI: ctrl, addr lo/hi, data */
@@ -196,33 +197,33 @@ static bool vgpu_bar2_trap(void *arg, uint64_t off, unsigned size, bool write,
 	return true;
 }
 
-static bool vgpu_bar4_io(struct vm *vm, void *arg, uint16_t port, unsigned size,
-                         bool in, uint32_t *value)
+/* BAR4: MMIO_INDEX and MMIO_DATA (GEN9-FACTS §1 "I/O BAR"), dwords. */
+static bool vgpu_bar4_io(void *arg, uint64_t reg, unsigned size, bool write,
+                         uint64_t *value)
 {
 	struct vgpu *g = arg;
-	unsigned reg = (unsigned)(port - g->pci.bar[GEN9_BAR4].addr);
 	uint64_t v = *value;
 
-	(void)vm;
 	if (reg == GEN9_IO_MMIO_INDEX && size == 4) {
-		if (in)
-			*value = g->mmio_index;
+		if (write)
+			g->mmio_index = (uint32_t)*value;
 		else
-			g->mmio_index = *value;
+			*value = g->mmio_index;
 		return true;
 	}
 	if (reg == GEN9_IO_MMIO_DATA && size == 4) {
 		if (g->mmio_index % 4 || g->mmio_index >= GEN9_MMIO_SIZE) {
-			*value = in ? ~0u : *value;
+			if (!write)
+				*value = ~0u;
 			return true;
 		}
-		if (!vgpu_mmio(g, g->mmio_index, 4, !in, &v))
+		if (!vgpu_mmio(g, g->mmio_index, 4, write, &v))
 			return false;
-		if (in)
+		if (!write)
 			*value = (uint32_t)v;
 		return true;
 	}
-	if (in)
+	if (!write)
 		*value = size == 4 ? ~0u : (1u << (8 * size)) - 1;
 	return true;
 }
@@ -231,39 +232,50 @@ static bool vgpu_bar4_io(struct vm *vm, void *arg, uint16_t port, unsigned size,
 
 /* Take down what this vGPU installed for bar, if anything: by owner, so
  * another device's trap at the same address is never touched. */
+static enum bus_space bar_space(unsigned bar)
+{
+	return bar == GEN9_BAR4 ? BUS_PIO : BUS_MMIO;
+}
+
 static void vgpu_bar_uninstall(struct vgpu *g, unsigned bar)
 {
 	if (!g->bar_installed[bar])
 		return;
-	if (bar == GEN9_BAR4)
-		io_unregister(&g->vm->io, (uint16_t)g->bar_at[bar], g);
-	else
-		vm_trap_remove(g->vm, g->bar_at[bar], g);
+	bus_remove(g->vm->bus, bar_space(bar), g->bar_at[bar], g);
 	g->bar_installed[bar] = false;
 }
 
+/* A BAR the guest moves onto RAM or another device decodes nothing
+ * there: its failure is the guest's, logged by the caller (the bus's
+ * reason goes to the debug log). */
 static bool vgpu_bar_install(struct vgpu *g, unsigned bar, uint64_t addr)
 {
-	struct vm *vm = g->vm;
-	bool ok;
+	static const char *const name[] = {
+		[GEN9_BAR0] = "vgpu BAR0", [GEN9_BAR2] = "vgpu BAR2",
+		[GEN9_BAR4] = "vgpu BAR4",
+	};
+	struct bus_range r = { .base = addr, .size = g->pci.bar[bar].size,
+	                       .kind = BUS_DEVICE, .arg = g, .name = name[bar] };
+	enum bus_status st = BUS_EOVERLAP;
 
-	if (bar == GEN9_BAR4)
-		ok = io_register(&vm->io, (uint16_t)addr, GEN9_BAR4_SIZE,
-		                 vgpu_bar4_io, g);
-	else
-		ok = vm_trap_mmio(vm, addr, g->pci.bar[bar].size,
-		                  bar == GEN9_BAR0 ? vgpu_bar0_trap : vgpu_bar2_trap,
-		                  g, bar == GEN9_BAR0 ? "vgpu BAR0" : "vgpu BAR2");
-	g->bar_installed[bar] = ok;
+	r.fn = bar == GEN9_BAR0 ? vgpu_bar0_trap :
+	       bar == GEN9_BAR2 ? vgpu_bar2_trap : vgpu_bar4_io;
+	if (bar == GEN9_BAR4 || addr >= g->vm->ram_bytes)
+		st = bus_add(g->vm->bus, bar_space(bar), &r);
+	if (st != BUS_OK)
+		log_debug("vm '%s': %s at %#llx: %s", g->vm->name, name[bar],
+		          (ull)addr, addr < g->vm->ram_bytes && bar != GEN9_BAR4 ?
+		          "over its RAM" : bus_status_str(st));
+	g->bar_installed[bar] = st == BUS_OK;
 	g->bar_at[bar] = addr;
-	return ok;
+	return st == BUS_OK;
 }
 
 static void vgpu_bar_changed(void *owner, unsigned bar, uint64_t old_addr,
                              bool old_on, uint64_t new_addr, bool new_on)
 {
 	struct vgpu *g = owner;
-	struct vm *vm = g->vm;
+	const struct vm_desc *vm = g->vm;
 	bool ok = true;
 
 	(void)old_addr;
@@ -335,7 +347,8 @@ static size_t vgpu_ggtt_pages(const struct vgpu *g)
 
 static bool vgpu_ggtt_init(struct vgpu *g)
 {
-	struct vm *vm = g->vm;
+	const struct vm_desc *vm = g->vm;
+	uint64_t *guest;
 	char err[160];
 
 	if (!gpu_dma_add_vm(vm->id, vm->ram_hpa, vm->ram_bytes, &g->iova_base,
@@ -344,28 +357,41 @@ static bool vgpu_ggtt_init(struct vgpu *g)
 		return false;
 	}
 	g->dma_mapped = true;
+	guest = mm_try_alloc_pages(vgpu_ggtt_pages(g));
+	if (!guest) {
+		log_error("vm '%s': vgpu: no memory for its GGTT shadow", vm->name);
+		return false;
+	}
 	ggtt_vm_init(&g->ggtt, &g->part.low, &g->part.high, vm->ram_bytes,
-	             g->iova_base, gpu_dma_scratch(),
-	             mm_alloc_pages(vgpu_ggtt_pages(g)));
+	             g->iova_base, gpu_dma_scratch(), guest);
 	vgpu_ggtt_scrub(g);
 	return true;
 }
 
-struct vgpu *vgpu_create(struct vm *vm, const struct gpu_backend *be,
+struct vgpu *vgpu_create(const struct vm_desc *vm, const struct gpu_backend *be,
                          enum vgpu_type type, const struct vgpu_partition *part,
                          uint16_t device_id, unsigned vgt_id)
 {
-	struct vgpu *g = mm_alloc_pages(VGPU_STRUCT_PAGES);
+	struct vgpu *g = mm_try_alloc_pages(VGPU_STRUCT_PAGES);
 	struct pvinfo_init pi;
 
+	if (!g) {
+		log_error("vm '%s': vgpu: no memory for the vGPU", vm->name);
+		return NULL;
+	}
 	g->vm = vm;
 	g->be = be;
 	g->vgt_id = vgt_id;
 	g->type = vgpu_type_info(type);
 	g->part = *part;
 	/* Set before vreg_init so that vgpu_destroy frees them on any failure. */
-	g->regs.regs = mm_alloc_pages(VREG_PAGES);
-	g->regs.reported = mm_alloc_pages(REPORTED_PAGES);
+	g->regs.regs = mm_try_alloc_pages(VREG_PAGES);
+	g->regs.reported = mm_try_alloc_pages(REPORTED_PAGES);
+	if (!g->regs.regs || !g->regs.reported) {
+		log_error("vm '%s': vgpu: no memory for its register file", vm->name);
+		vgpu_destroy(g);
+		return NULL;
+	}
 	if (!vreg_init(&g->regs, g->regs.regs, g->regs.reported, vgpu_gen9_regs,
 	               vgpu_gen9_nregs, g, vgpu_unknown_reg)) {
 		log_error("vm '%s': vgpu: bad register table", vm->name);
@@ -388,7 +414,7 @@ struct vgpu *vgpu_create(struct vm *vm, const struct gpu_backend *be,
 		return NULL;
 	}
 	vgpu_pci_init(g, be, device_id);
-	if (!vpci_add(&vm->pci, 2, 0, &g->pci)) {
+	if (!vpci_add(vm->pci, 2, 0, &g->pci)) {
 		vgpu_destroy(g);
 		return NULL;
 	}
@@ -427,6 +453,10 @@ void vgpu_report(const struct vgpu *g)
 
 void vgpu_destroy(struct vgpu *g)
 {
+	unsigned bar;
+
+	for (bar = 0; bar < VPCI_BARS; bar++)
+		vgpu_bar_uninstall(g, bar);
 	if (g->ggtt.guest) {
 		vgpu_ggtt_scrub(g);
 		palloc_free(&hv_palloc, (uint64_t)(uintptr_t)g->ggtt.guest,
@@ -434,7 +464,10 @@ void vgpu_destroy(struct vgpu *g)
 	}
 	if (g->dma_mapped)
 		gpu_dma_remove_vm(g->iova_base, g->vm->ram_bytes);
-	palloc_free(&hv_palloc, (uint64_t)(uintptr_t)g->regs.regs, VREG_PAGES);
-	palloc_free(&hv_palloc, (uint64_t)(uintptr_t)g->regs.reported, REPORTED_PAGES);
+	if (g->regs.regs)
+		palloc_free(&hv_palloc, (uint64_t)(uintptr_t)g->regs.regs, VREG_PAGES);
+	if (g->regs.reported)
+		palloc_free(&hv_palloc, (uint64_t)(uintptr_t)g->regs.reported,
+		            REPORTED_PAGES);
 	palloc_free(&hv_palloc, (uint64_t)(uintptr_t)g, VGPU_STRUCT_PAGES);
 }

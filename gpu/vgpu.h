@@ -11,10 +11,10 @@
 #include "gpu/ggtt.h"
 #include "gpu/partition.h"
 #include "gpu/vreg.h"
-#include "hv/vpci.h"
+#include "hv/dev/vpci.h"
 #include "pvinfo/pvinfo.h"
 
-struct vm;
+struct vm_desc;
 struct gpu_backend;
 
 /* Reset BAR addresses, as firmware would have assigned them. */
@@ -31,7 +31,7 @@ struct vgpu_stats {
 };
 
 struct vgpu {
-	struct vm *vm;
+	const struct vm_desc *vm;  /* its VM as devices see it (hv/dev/dev.h) */
 	const struct gpu_backend *be;
 	unsigned vgt_id;
 	const struct vgpu_type_info *type;
@@ -54,7 +54,7 @@ struct vgpu {
 
 /* Create the vGPU of vm (type, partition from gm_partition) and put it on
  * the VM's PCI bus at 00:02.0 with its BARs decoding at reset addresses. */
-struct vgpu *vgpu_create(struct vm *vm, const struct gpu_backend *be,
+struct vgpu *vgpu_create(const struct vm_desc *vm, const struct gpu_backend *be,
                          enum vgpu_type type, const struct vgpu_partition *part,
                          uint16_t device_id, unsigned vgt_id);
 void vgpu_destroy(struct vgpu *g);

@@ -271,7 +271,7 @@ static bool hv_start_gpu_dma(const struct boot_info *bi,
 {
 	if (!hv_any_vgpu(&bi->config))
 		return true;
-	if (!gpu_dma_init(be)) {
+	if (!gpu_dma_init(be->bus, be->devfn, be->dev)) {
 		log_error("gpu: cannot build the GPU's DMA domain; no VM started");
 		return false;
 	}
@@ -279,7 +279,7 @@ static bool hv_start_gpu_dma(const struct boot_info *bi,
 		log_info("gpu: %s:%u: gpu_dma = %s", bi->cfg_path,
 		         bi->config.gpu_dma_line,
 		         config_gpu_dma_name(bi->config.gpu_dma));
-	if (gpu_dma_start(be, bi->config.gpu_dma) != GPU_DMA_REFUSED)
+	if (gpu_dma_start(be->hardware, bi->config.gpu_dma) != GPU_DMA_REFUSED)
 		gpu_backend_scrub(be, gpu_dma_scratch());
 	return true;
 }

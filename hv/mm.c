@@ -32,6 +32,15 @@ void mm_init(const struct boot_info *bi)
 	}
 }
 
+void *mm_try_alloc_pages(uint64_t npages)
+{
+	uint64_t hpa = palloc_alloc(&hv_palloc, npages, 1);
+
+	if (hpa)
+		memset((void *)(uintptr_t)hpa, 0, npages * PAGE_SIZE);
+	return (void *)(uintptr_t)hpa;
+}
+
 void *mm_alloc_pages(uint64_t npages)
 {
 	uint64_t hpa = palloc_alloc(&hv_palloc, npages, 1);

@@ -19,8 +19,13 @@ extern struct pt hv_pt;
 /* Free RAM from the boot map into hv_palloc. */
 void mm_init(const struct boot_info *bi);
 
-/* npages zeroed pages (HPA == HVA), or panic. */
+/* npages zeroed pages (HPA == HVA), or panic: for the hypervisor's own
+ * structures before the first VM runs (docs/architecture.md, "Failure
+ * policy"). */
 void *mm_alloc_pages(uint64_t npages);
+/* The same, or NULL: for anything built for one VM, whose failure must
+ * stop only that VM. */
+void *mm_try_alloc_pages(uint64_t npages);
 
 /*
  * Build the identity map (docs/boot.md), check that no mapping is both

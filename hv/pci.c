@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include "hv/cpu.h"
 #include "hv/pci.h"
-#include "hv/vpci.h"
+#include "hv/dev/vpci.h"
 
 static uint32_t machine_in(void *ctx, uint16_t port, unsigned size)
 {

@@ -7,7 +7,7 @@
  * real IN/OUT instructions.
  */
 #include "hv/pci.h"
-#include "hv/vpci.h"
+#include "hv/dev/vpci.h"
 
 /* 0xffffffff truncated to the access size: what an absent function (or
  * an access the mechanism cannot make) reads. */

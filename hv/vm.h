@@ -8,12 +8,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "ept/ept.h"
-#include "ept/trap.h"
 #include "hv/boot_info.h"
 #include "hv/config.h"
-#include "hv/vpci.h"
-#include "hv/vuart.h"
-#include "vmx/io.h"
+#include "hv/dev/bus.h"
+#include "hv/dev/dev.h"
+#include "hv/dev/vpci.h"
+#include "hv/dev/vuart.h"
 #include "vmx/vcpu.h"
 
 #define VMX_EXIT_REASONS 70      /* basic exit reasons 0..69 */
@@ -33,13 +33,10 @@ struct gpu_backend;
 #define VM_ECAM_GPA 0xd0000000ull
 
 struct vm {
-	unsigned id;
-	const char *name;
+	struct vm_desc desc;         /* id, name, RAM, bus, PCI: what devices see */
 	const struct vm_config *cfg;
-	uint64_t ram_hpa, ram_bytes;
 	struct ept ept;
-	struct trap_table traps;
-	struct io_table io;
+	struct bus bus;              /* its MMIO and port ranges (hv/dev/bus.h) */
 	struct vuart uart;
 	struct testdev *testdev;
 	struct vpci_bus pci;
@@ -75,11 +72,5 @@ void vm_report_and_free(struct vm *vm);
  * entirely RAM. */
 void *vm_gpa_to_hva(struct vm *vm, uint64_t gpa, uint64_t len);
 
-/* Register emulated MMIO / a write-protected RAM page for this VM. */
-bool vm_trap_mmio(struct vm *vm, uint64_t gpa, uint64_t size, trap_mmio_fn fn,
-                  void *arg, const char *name);
-bool vm_trap_remove(struct vm *vm, uint64_t gpa, const void *owner);
-bool vm_trap_write_protect(struct vm *vm, uint64_t gpa, trap_wp_fn fn,
-                           void *arg, const char *name);
 
 #endif

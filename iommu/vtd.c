@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "iommu/vtd.h"
-#include "iommu/vtd_regs.h"
+#include "iommu/vtd_priv.h"
 
 /* ---- register access and the GCMD/GSTS handshake ---------------------------- */
 

@@ -1,7 +1,7 @@
 /*
- * iommu/vtd_regs.h — a VT-d remapping unit's register layout and the
- * access helpers shared by the code that programs one (iommu/vtd.c,
- * iommu/vtd_takeover.c); nothing else includes it. Offsets
+ * iommu/vtd_regs.h — a VT-d remapping unit's register layout, for the
+ * code that programs one (iommu/vtd.c and iommu/vtd_takeover.c, through
+ * iommu/vtd_priv.h, which has the access helpers). Offsets
  * from the DRHD register base: VTD-FACTS §2; CAP/ECAP fields: §3;
  * GCMD/GSTS, CCMD and IOTLB commands: §4; queued-invalidation
  * descriptors: §6; fault status and records: §7 (VT-d spec §10.4,
@@ -88,36 +88,5 @@
 #define QI_WAIT_SW   (1ull << 5)          /* write the status dword */
 #define QI_DESC_BYTES 16u
 #define QI_ENTRIES   256u                 /* one page, IQA.QS = 0 */
-
-#include "iommu/vtd.h"
-
-static inline uint32_t vtd_rd32(const struct vtd_unit *u, uint32_t off)
-{
-	return u->mmio->read32(u->mmio->ctx, off);
-}
-
-static inline uint64_t vtd_rd64(const struct vtd_unit *u, uint32_t off)
-{
-	return u->mmio->read64(u->mmio->ctx, off);
-}
-
-static inline void vtd_wr32(const struct vtd_unit *u, uint32_t off, uint32_t v)
-{
-	u->mmio->write32(u->mmio->ctx, off, v);
-}
-
-static inline void vtd_wr64(const struct vtd_unit *u, uint32_t off, uint64_t v)
-{
-	u->mmio->write64(u->mmio->ctx, off, v);
-}
-
-/* Poll GSTS until (GSTS & bit) == want; false after u->spins reads. */
-bool vtd_wait_gsts(const struct vtd_unit *u, uint32_t bit, bool want);
-/* Turn one persistent enable (TE, QIE, IRE) on or off and wait for its
- * status. */
-bool vtd_set_enable(struct vtd_unit *u, uint32_t bit, bool on);
-/* err = "unit at BASE: STEP DETAIL". */
-void vtd_fail(const struct vtd_unit *u, char *err, size_t errlen,
-              const char *step, const char *detail);
 
 #endif

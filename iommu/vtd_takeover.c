@@ -28,7 +28,7 @@
 #include <stdio.h>
 #include "hv/console.h"
 #include "iommu/vtd.h"
-#include "iommu/vtd_regs.h"
+#include "iommu/vtd_priv.h"
 #include "iommu/vtd_tables.h"
 
 #define STALE_LOGGED 8u                  /* stale records logged one by one */

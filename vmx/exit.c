@@ -36,7 +36,7 @@ static enum exit_action exit_nmi_or_exception(struct vcpu *v)
 	uint32_t info = (uint32_t)vmread(VMCS_EXIT_INTR_INFO);
 
 	if (INTR_TYPE(info) == INTR_TYPE_NMI) {
-		log_warn("vm '%s': host NMI during the guest; ignored", v->vm->name);
+		log_warn("vm '%s': host NMI during the guest; ignored", v->vm->desc.name);
 		return EXIT_RESUME;
 	}
 	return exit_unexpected(v);       /* the exception bitmap is empty */
@@ -48,7 +48,7 @@ static enum exit_action exit_extint(struct vcpu *v)
 
 	if (!reported)
 		log_warn("vm '%s': host interrupt vector %u while a guest ran;"
-		         " the hypervisor takes none (reported once)", v->vm->name,
+		         " the hypervisor takes none (reported once)", v->vm->desc.name,
 		         (unsigned)(vmread(VMCS_EXIT_INTR_INFO) & 0xff));
 	reported = true;
 	return EXIT_RESUME;

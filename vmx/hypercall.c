@@ -38,7 +38,7 @@ static uint64_t hc_result(struct vm *vm, uint64_t name_gpa, uint64_t failed)
 		vm->checks_passed++;
 	/* The guest prints its own PASS/FAIL; the hypervisor counts, and
 	 * says failures out loud. */
-	con_log(failed ? LOG_WARN : LOG_DEBUG, "vm '%s': check %s: %s", vm->name,
+	con_log(failed ? LOG_WARN : LOG_DEBUG, "vm '%s': check %s: %s", vm->desc.name,
 	        name, failed ? "FAIL" : "PASS");
 	return HC_OK;
 }

@@ -1,10 +1,11 @@
 /*
  * vmx/mmio.c — the EPT-violation exit: the trapped-MMIO path of
- * docs/vmx.md. Find the trap for the GPA; fetch the instruction at CS:RIP
- * through the guest's page tables; decode it; emulate it, with every
- * memory operand routed to the trap handler, the write-protect callback
- * or guest RAM by its GPA. A GPA that is neither RAM nor a trap, or an
- * instruction BareGT cannot emulate, stops the VM with a log line.
+ * docs/vmx.md. Find the device for the GPA on the VM's bus; fetch the
+ * instruction at CS:RIP through the guest's page tables; decode it;
+ * emulate it, with every memory operand going through the bus by its GPA
+ * (a device, a write-protected page's handler, or RAM). A GPA that is
+ * neither RAM nor a device, or an instruction BareGT cannot emulate,
+ * stops the VM with a log line.
  */
 #include <stdio.h>
 #include <string.h>
@@ -24,104 +25,43 @@
 
 struct mmio_ctx {
 	struct vcpu *v;
+	struct bus_range *hint;      /* the range the exit's GPA is in */
 	struct gwalk_regs gregs;     /* what the walk checks rights against */
 	uint64_t pf_linear;          /* last failed translation, for #PF */
 	uint32_t pf_err;             /* its #PF error code (vmx/gwalk.h) */
 	enum gwalk_result pf_why;    /* its walk result */
 };
 
-/* ---- guest memory, by GPA --------------------------------------------------- */
+/* ---- guest memory, by GPA: the VM's bus ------------------------------------ */
 
-static bool ram_read(struct vm *vm, uint64_t gpa, unsigned size, uint64_t *val)
+/* The exit's own lookup is the hint: an access inside that range costs
+ * no second lookup (hv/dev/bus.h). */
+static bool mmio_read(void *ctx, uint64_t gpa, unsigned size, uint64_t *val)
 {
-	const void *p = vm_gpa_to_hva(vm, gpa, size);
+	struct mmio_ctx *m = ctx;
+
+	return bus_mmio(&m->v->vm->bus, gpa, size, false, val, m->hint) ==
+	       BUS_DONE;
+}
+
+static bool mmio_write(void *ctx, uint64_t gpa, unsigned size, uint64_t val)
+{
+	struct mmio_ctx *m = ctx;
+
+	return bus_mmio(&m->v->vm->bus, gpa, size, true, &val, m->hint) ==
+	       BUS_DONE;
+}
+
+/* Page-table entries: RAM only (a walk into a device stops the VM). */
+static bool walk_read(void *ctx, uint64_t gpa, unsigned size, uint64_t *val)
+{
+	const void *p = vm_gpa_to_hva(ctx, gpa, size);
 
 	if (!p)
 		return false;
 	*val = 0;
 	memcpy(val, p, size);
 	return true;
-}
-
-static bool ram_write(struct vm *vm, uint64_t gpa, unsigned size, uint64_t val)
-{
-	void *p = vm_gpa_to_hva(vm, gpa, size);
-
-	if (!p)
-		return false;
-	memcpy(p, &val, size);
-	return true;
-}
-
-/* One piece of an access that lies wholly in one trap or in the gap
- * between traps (RAM, or nothing). */
-static bool piece_access(struct vm *vm, struct trap *t, uint64_t gpa,
-                         unsigned size, bool write, uint64_t *val)
-{
-	if (t && t->kind == TRAP_MMIO) {
-		t->hits++;
-		return t->mmio(t->arg, gpa - t->gpa, size, write, val);
-	}
-	if (!write)
-		return ram_read(vm, gpa, size, val);
-	if (t && t->kind == TRAP_WRITE_PROTECT) {
-		t->hits++;
-		if (!t->wp(t->arg, gpa, size, *val))
-			return true;             /* vetoed: dropped, not an error */
-	}
-	return ram_write(vm, gpa, size, *val);
-}
-
-static uint64_t low_bytes(uint64_t v, unsigned n)
-{
-	return n >= 8 ? v : v & ((1ull << (8 * n)) - 1);
-}
-
-/*
- * An access by GPA, split wherever a trap begins or ends: both ends are
- * looked up, so an element that starts in RAM and ends on a
- * write-protected page gives the protected bytes to its callback, and a
- * MOV from RAM into a device page reaches the device at offset 0.
- */
-static bool bus_access(struct vm *vm, uint64_t gpa, unsigned size, bool write,
-                       uint64_t *val)
-{
-	uint64_t in = write ? *val : 0, out = 0, span;
-	unsigned done = 0;
-	struct trap *t = trap_lookup(&vm->traps, gpa, &span);
-
-	if (span >= size)                        /* the common case: one piece */
-		return piece_access(vm, t, gpa, size, write, val);
-	for (;;) {
-		unsigned n = span < size - done ? (unsigned)span : size - done;
-		uint64_t piece = low_bytes(in >> (8 * done), n);
-
-		if (!piece_access(vm, t, gpa + done, n, write, &piece))
-			return false;
-		out |= low_bytes(piece, n) << (8 * done);
-		done += n;
-		if (done == size)
-			break;
-		t = trap_lookup(&vm->traps, gpa + done, &span);
-	}
-	if (!write)
-		*val = out;
-	return true;
-}
-
-static bool mmio_read(void *ctx, uint64_t gpa, unsigned size, uint64_t *val)
-{
-	return bus_access(((struct mmio_ctx *)ctx)->v->vm, gpa, size, false, val);
-}
-
-static bool mmio_write(void *ctx, uint64_t gpa, unsigned size, uint64_t val)
-{
-	return bus_access(((struct mmio_ctx *)ctx)->v->vm, gpa, size, true, &val);
-}
-
-static bool walk_read(void *ctx, uint64_t gpa, unsigned size, uint64_t *val)
-{
-	return ram_read(ctx, gpa, size, val);
 }
 
 /*
@@ -196,7 +136,7 @@ static size_t fetch_insn(struct mmio_ctx *m, enum cpu_mode mode, uint64_t rip,
 	return n;
 }
 
-static enum exit_action mmio_cannot_emulate(struct vcpu *v, const struct trap *t,
+static enum exit_action mmio_cannot_emulate(struct vcpu *v, const struct bus_range *t,
                                             uint64_t gpa, const uint8_t *bytes,
                                             size_t n, const char *why)
 {
@@ -224,8 +164,9 @@ static void mmio_commit(struct vcpu *v, const struct emu_cpu *cpu, uint64_t rsp)
 enum exit_action exit_ept_violation(struct vcpu *v)
 {
 	uint64_t gpa = vmread(VMCS_GUEST_PHYS_ADDR), rsp;
-	struct trap *t = trap_find(&v->vm->traps, gpa);
-	struct mmio_ctx m = { .v = v };
+	uint64_t span;
+	struct bus_range *t = bus_lookup(&v->vm->bus, BUS_MMIO, gpa, &span);
+	struct mmio_ctx m = { .v = v, .hint = t };
 	uint8_t bytes[INSN_MAX];
 	struct emu_cpu cpu;
 	struct insn in;

@@ -1,7 +1,8 @@
 /*
  * vmx/port_io.c — the I/O-instruction exit: decode the qualification
- * (SDM Vol. 3C Table 28-5), dispatch through the VM's port table
- * (vmx/io.c), put IN results into AL/AX/EAX with the usual width rules.
+ * (SDM Vol. 3C Table 28-5), dispatch through the VM's device bus
+ * (hv/dev/bus.h), put IN results into AL/AX/EAX with the usual width
+ * rules.
  */
 #include "hv/console.h"
 #include "hv/vm.h"
@@ -16,8 +17,8 @@ enum exit_action exit_io(struct vcpu *v)
 	uint16_t port = IOQ_PORT(q);
 	bool in = q & IOQ_IN;
 	uint64_t *rax = &v->regs.gpr[GPR_RAX];
-	uint32_t value = (uint32_t)*rax;
-	enum io_result r;
+	uint64_t value = (uint32_t)*rax;
+	enum bus_result r;
 
 	if (q & IOQ_STRING) {
 		vm_stop_dump(vm, "string I/O (INS/OUTS) on port %#x is not supported",
@@ -26,24 +27,26 @@ enum exit_action exit_io(struct vcpu *v)
 	}
 	if (!in && size < 4)
 		value &= (1u << (8 * size)) - 1;
-	r = io_dispatch(&vm->io, vm, port, size, in, &value);
-	if (r == IO_STOP) {
+	r = bus_pio(&vm->bus, port, size, in, &value);
+	if (r == BUS_REFUSED) {
 		if (vm->state != VM_STOPPED)
 			vm_stop_dump(vm, "port %#x refused a %u-byte %s", port, size,
 			             in ? "read" : "write");
 		return EXIT_STOP;
 	}
-	if (r == IO_UNKNOWN_FIRST)
+	if (r == BUS_UNCLAIMED_FIRST)
 		log_warn("vm '%s': %s unknown port %#x (%u bytes): %s; reported"
-		         " once per port", vm->name, in ? "read from" : "write to",
+		         " once per port", vm->desc.name, in ? "read from" : "write to",
 		         port, size, in ? "all-ones returned" : "dropped");
 	if (in) {
 		/* 8/16-bit results keep the rest of RAX; 32-bit zero-extends
 		 * (SDM Vol. 1 §3.4.1.1). */
+		uint64_t mask = size == 4 ? 0xffffffffull : (1ull << (8 * size)) - 1;
+
 		if (size == 4)
-			*rax = value;
+			*rax = value & mask;
 		else
-			*rax = (*rax & ~(uint64_t)((1u << (8 * size)) - 1)) | value;
+			*rax = (*rax & ~mask) | (value & mask);
 	}
 	vcpu_skip_insn(v);
 	return EXIT_RESUME;

@@ -167,7 +167,7 @@ static void vcpu_load(struct vcpu *v)
 			loaded_vcpu->sw_msr[i] = rdmsr(sw_msr_index[i]);
 	}
 	if (!vmptrld(v->vmcs_hpa))
-		log_error("vm '%s': VMPTRLD failed", v->vm->name);
+		log_error("vm '%s': VMPTRLD failed", v->vm->desc.name);
 	fpu_restore(v);
 	dr_restore(v);
 	for (i = 0; i < SW_MSR_COUNT; i++)
@@ -306,7 +306,7 @@ bool vcpu_init(struct vcpu *v, struct vm *vm, const struct guest_entry *e)
 	uint32_t *vmcs = mm_alloc_pages(1);
 
 	v->vm = vm;
-	v->vpid = (uint16_t)(vm->id + 1);      /* VPID 0 belongs to the host */
+	v->vpid = (uint16_t)(vm->desc.id + 1);      /* VPID 0 belongs to the host */
 	v->vmcs_hpa = (uint64_t)(uintptr_t)vmcs;
 	v->launched = false;
 	v->mtrr_def_type = 0x806;              /* MTRRs on, default WB */
@@ -314,7 +314,7 @@ bool vcpu_init(struct vcpu *v, struct vm *vm, const struct guest_entry *e)
 	vcpu_fpu_init(v);
 	vmcs[0] = (uint32_t)(vmx.msrs.basic & 0x7fffffff);
 	if (!vmclear(v->vmcs_hpa) || !vmptrld(v->vmcs_hpa)) {
-		log_error("vm '%s': VMCLEAR/VMPTRLD failed", vm->name);
+		log_error("vm '%s': VMCLEAR/VMPTRLD failed", vm->desc.name);
 		return false;
 	}
 	vmcs_host_state();

@@ -18,7 +18,7 @@ void vcpu_dump(struct vcpu *v)
 		"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
 		"r8 ", "r9 ", "r10", "r11", "r12", "r13", "r14", "r15",
 	};
-	const char *vm = v->vm->name;
+	const char *vm = v->vm->desc.name;
 	char line[CON_LINE_MAX - 40];
 	size_t len = 0;
 	unsigned i, r = EXIT_REASON_BASIC(v->exit_reason);

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "hv/vpci.h"
+#include "hv/dev/vpci.h"
 
 #define MIB (1ull << 20)
 #define GIB (1ull << 30)

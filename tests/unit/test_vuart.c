@@ -14,7 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "hv/vuart.h"
+#include "hv/dev/vuart.h"
 
 /* Register offsets, 16550 data sheet. */
 #define REG_THR 0

@@ -122,4 +122,15 @@ uint32_t vpci_ecam_read(struct vpci_bus *b, uint32_t off, unsigned size);
 void vpci_ecam_write(struct vpci_bus *b, uint32_t off, unsigned size,
                      uint32_t value);
 
+/* The two on a VM's device bus (hv/dev/bus.h handler shape; arg is the
+ * struct vpci_bus): the ports at VPCI_CONFIG_PORT, VPCI_CONFIG_PORTS of
+ * them, and the ECAM window (dword accesses at most: configuration space
+ * has no qwords, so an 8-byte access is refused). */
+#define VPCI_CONFIG_PORT   0xcf8u
+#define VPCI_CONFIG_PORTS  8u
+bool vpci_port_bus(void *arg, uint64_t off, unsigned size, bool write,
+                   uint64_t *val);
+bool vpci_ecam_bus(void *arg, uint64_t off, unsigned size, bool write,
+                   uint64_t *val);
+
 #endif

@@ -4,7 +4,7 @@
  * 3 LCR, 4 MCR, 5 LSR, 6 MSR, 7 SCR.
  */
 #include <string.h>
-#include "hv/vuart.h"
+#include "hv/dev/vuart.h"
 
 #define LCR_DLAB   0x80
 #define LSR_THRE   0x20
@@ -96,4 +96,15 @@ void vuart_put(struct vuart *u, const char *buf, unsigned len)
 
 	for (i = 0; i < len; i++)
 		vuart_tx(u, (uint8_t)buf[i]);
+}
+
+bool vuart_bus_io(void *arg, uint64_t off, unsigned size, bool write,
+                  uint64_t *val)
+{
+	(void)size;
+	if (write)
+		vuart_write(arg, (unsigned)off, (uint8_t)*val);
+	else
+		*val = vuart_read(arg, (unsigned)off);
+	return true;
 }

@@ -26,6 +26,14 @@ struct vuart {
 void vuart_init(struct vuart *u, void (*emit)(void *, const char *), void *arg);
 uint8_t vuart_read(struct vuart *u, unsigned reg);
 void vuart_write(struct vuart *u, unsigned reg, uint8_t value);
+
+/* On a VM's device bus (hv/dev/bus.h; arg is the struct vuart): its
+ * VUART_PORTS byte-wide registers from VUART_COM1; of a wider access
+ * only the low byte counts. */
+#define VUART_COM1   0x3f8u
+#define VUART_PORTS  8u
+bool vuart_bus_io(void *arg, uint64_t off, unsigned size, bool write,
+                  uint64_t *val);
 /* Bytes as if written to THR one by one. */
 void vuart_put(struct vuart *u, const char *buf, unsigned len);
 /* Emit a partial line, if any. */

@@ -16,7 +16,7 @@
  * Pure: no allocation, no I/O, no state outside the caller's structures.
  */
 #include <string.h>
-#include "hv/vpci.h"
+#include "hv/dev/vpci.h"
 
 #define BAR_REGS_END       (PCI_BAR0 + 4 * VPCI_BARS)   /* 0x28 */
 #define CAP_AREA_START     0x40      /* §6.7: after the header */
@@ -481,4 +481,28 @@ void vpci_ecam_write(struct vpci_bus *b, uint32_t off, unsigned size,
 
 	if (f != NULL && ecam_access_valid(off, size))
 		vpci_cfg_write(f, ECAM_REG(off), size, value);
+}
+
+bool vpci_port_bus(void *arg, uint64_t off, unsigned size, bool write,
+                   uint64_t *val)
+{
+	uint16_t port = (uint16_t)(VPCI_CONFIG_PORT + off);
+
+	if (write)
+		vpci_port_write(arg, port, size, (uint32_t)*val);
+	else
+		*val = vpci_port_read(arg, port, size);
+	return true;
+}
+
+bool vpci_ecam_bus(void *arg, uint64_t off, unsigned size, bool write,
+                   uint64_t *val)
+{
+	if (size > 4)
+		return false;
+	if (write)
+		vpci_ecam_write(arg, (uint32_t)off, size, (uint32_t)*val);
+	else
+		*val = vpci_ecam_read(arg, (uint32_t)off, size);
+	return true;
 }
