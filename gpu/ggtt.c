@@ -50,7 +50,9 @@ void ggtt_vm_init(struct ggtt_vm *v, const struct gm_window *low,
 	v->iova_base = iova_base;
 	v->scratch_iova = scratch_iova;
 	v->guest = guest;
+	v->writes = 0;
 	v->dropped = 0;
+	v->not_present = 0;
 	v->rejected = 0;
 	v->applied = 0;
 	memset(guest, 0, ggtt_vm_entries(low, high) * sizeof(guest[0]));
@@ -103,8 +105,10 @@ static uint64_t shadow_of(struct ggtt_vm *v, uint64_t pte)
 	uint64_t gpa = pte & GGTT_PTE_ADDR;
 	uint64_t flags = pte & GGTT_PTE_FLAGS;
 
-	if (!(pte & GGTT_PTE_PRESENT))
+	if (!(pte & GGTT_PTE_PRESENT)) {
+		v->not_present++;
 		return ggtt_scratch_pte(v->scratch_iova);
+	}
 	if (gpa >= v->ram_bytes) {
 		v->rejected++;
 		return ggtt_scratch_pte(v->scratch_iova);
@@ -120,6 +124,7 @@ enum ggtt_action ggtt_guest_write(struct ggtt_vm *v, uint64_t off, unsigned size
 	uint64_t *slot;
 
 	*index = off / PTE_BYTES;
+	v->writes++;
 	if (!access_valid(off, size)) {
 		v->dropped++;
 		return GGTT_DROP;

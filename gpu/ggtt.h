@@ -27,9 +27,13 @@ struct ggtt_vm {
 	uint64_t *guest;                /* guest values: low window's entries,
 	                                 * then the high window's (caller memory,
 	                                 * ggtt_vm_entries() of them) */
-	uint64_t dropped;               /* writes outside the windows */
-	uint64_t rejected;              /* GPA outside RAM: scratch instead */
-	uint64_t applied;
+	/* Every write lands in one bucket: writes = dropped + not_present +
+	 * rejected + applied. */
+	uint64_t writes;
+	uint64_t dropped;               /* outside the windows (or misaligned) */
+	uint64_t not_present;           /* not present: the scratch entry */
+	uint64_t rejected;              /* GPA outside RAM: the scratch entry */
+	uint64_t applied;               /* its own page: an IOVA */
 };
 
 /* The entry for a GM page nobody maps: the scratch page, present, as

@@ -439,16 +439,32 @@ void vgpu_report(const struct vgpu *g)
 {
 	const struct vgpu_stats *s = &g->stats;
 
+	const struct pvinfo *p = &g->pvinfo;
+
 	log_info("vm '%s': vgpu: unknown registers %llu reads, %llu writes;"
-	         " fence writes dropped %llu; PVINFO read-only writes %llu%s",
-	         g->vm->name, (ull)g->regs.unknown_reads,
-	         (ull)g->regs.unknown_writes, (ull)s->fence_drops,
-	         (ull)g->pvinfo.ro_writes, g->pvinfo.failsafe ? "; failsafe" : "");
-	log_info("vm '%s': vgpu: GGTT writes %llu applied, %llu outside its windows"
-	         " dropped, %llu outside its RAM sent to scratch; aperture"
-	         " accesses %llu, %llu outside its window", g->vm->name,
-	         (ull)g->ggtt.applied, (ull)g->ggtt.dropped, (ull)g->ggtt.rejected,
-	         (ull)s->aperture_accesses, (ull)s->aperture_outside);
+	         " fence writes dropped %llu; register writes dropped in failsafe"
+	         " %llu; BAR0 hole accesses %llu", g->vm->name,
+	         (ull)g->regs.unknown_reads, (ull)g->regs.unknown_writes,
+	         (ull)s->fence_drops, (ull)s->failsafe_drops,
+	         (ull)s->hole_accesses);
+	log_info("vm '%s': vgpu: PVINFO writes to read-only fields %llu (%llu"
+	         " bytes dropped); notifications: PPGTT L3 %llu/%llu, L4 %llu/%llu"
+	         " (create/destroy), contexts %llu/%llu, unknown %llu, PPGTT"
+	         " table full %llu%s", g->vm->name, (ull)p->ro_writes,
+	         (ull)p->ro_bytes, (ull)p->notifies[PVINFO_G2V_PPGTT_L3_CREATE],
+	         (ull)p->notifies[PVINFO_G2V_PPGTT_L3_DESTROY],
+	         (ull)p->notifies[PVINFO_G2V_PPGTT_L4_CREATE],
+	         (ull)p->notifies[PVINFO_G2V_PPGTT_L4_DESTROY],
+	         (ull)p->context_creates, (ull)p->context_destroys,
+	         (ull)p->bad_notifies, (ull)p->ppgtt_full,
+	         p->failsafe ? "; failsafe" : "");
+	log_info("vm '%s': vgpu: GGTT writes %llu: %llu applied, %llu not present"
+	         " and %llu outside its RAM sent to scratch, %llu outside its"
+	         " windows dropped; aperture accesses %llu, %llu outside its"
+	         " window", g->vm->name, (ull)g->ggtt.writes, (ull)g->ggtt.applied,
+	         (ull)g->ggtt.not_present, (ull)g->ggtt.rejected,
+	         (ull)g->ggtt.dropped, (ull)s->aperture_accesses,
+	         (ull)s->aperture_outside);
 }
 
 void vgpu_destroy(struct vgpu *g)

@@ -279,7 +279,8 @@ bool pvinfo_write(struct pvinfo *p, uint32_t off, unsigned size, uint64_t value,
 	if (!access_valid(off, size))
 		return false;
 	o = store_bytes(p, off, size, value);
-	p->ro_writes += o.read_only;
+	p->ro_bytes += o.read_only;
+	p->ro_writes += o.read_only != 0;
 	if (o.failsafe)
 		p->failsafe = true;
 	if (covers_g2v_notify(off, size))

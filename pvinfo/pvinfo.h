@@ -72,7 +72,8 @@ struct pvinfo {
 	bool failsafe;
 	struct pvinfo_ppgtt ppgtt[PVINFO_MAX_PPGTT];
 	uint64_t ppgtt_full;              /* creates that found no free slot */
-	uint64_t ro_writes;               /* write bytes dropped: read-only */
+	uint64_t ro_writes;               /* writes that hit read-only bytes */
+	uint64_t ro_bytes;                /* those bytes, dropped */
 	uint64_t notifies[8];             /* per g2v value 0..7 */
 	uint64_t bad_notifies;            /* values other than 2..7 */
 	uint64_t context_creates, context_destroys;

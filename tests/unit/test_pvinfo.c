@@ -101,6 +101,7 @@ static void assert_state(void)
 			assert_int_equal(p.ppgtt[i].pdp[k], want.ppgtt[i].pdp[k]);
 	}
 	assert_int_equal(p.ppgtt_full, want.ppgtt_full);
+	assert_int_equal(p.ro_bytes, want.ro_bytes);
 	assert_int_equal(p.ro_writes, want.ro_writes);
 	for (i = 0; i < 8; i++)
 		assert_int_equal(p.notifies[i], want.notifies[i]);
@@ -303,10 +304,12 @@ static void test_read_only_areas(void **state)
 
 		WRITE(c->off, c->size, 0xffffffffffffffffull,
 		      PVINFO_EV_RO_DROPPED, c->value, NULL);
-		want.ro_writes += c->size;
+		want.ro_bytes += c->size;
+		want.ro_writes++;
 		assert_state();
 	}
-	assert_int_equal(p.ro_writes, 134);  /* the sizes above, summed */
+	assert_int_equal(p.ro_bytes, 134);  /* the sizes above, summed */
+	assert_int_equal(p.ro_writes, sizeof ro_cases / sizeof ro_cases[0]);
 	assert_int_equal(rd(0, 8), PVINFO_MAGIC);
 	assert_int_equal(rd(PVINFO_FENCE_NUM_OFF, 4), 4);
 }
@@ -375,6 +378,7 @@ static void test_execlist_desc_round_trip(void **state)
 	WRITE(0x85f, 1, 0x80, PVINFO_EV_NONE, 0x80000006u, NULL);
 	WRITE(0x85f, 2, 0xffff, PVINFO_EV_RO_DROPPED, 0xff000006u, NULL);
 	want_bytes(0x85f, 1, 0xff);
+	want.ro_bytes = 1;
 	want.ro_writes = 1;
 	assert_state();
 }
@@ -393,7 +397,8 @@ static void test_display_ready(void **state)
 	 * value is the dword at 0x800 (rsv4) */
 	WRITE(0x800, 8, 0x00000003ffffffffull, PVINFO_EV_RO_DROPPED, 0, NULL);
 	want_bytes(0x804, 4, 3);
-	want.ro_writes = 4;
+	want.ro_bytes = 4;
+	want.ro_writes = 1;
 	assert_state();
 	assert_false(p.failsafe);
 }
@@ -457,7 +462,8 @@ static void test_failsafe_over_g2v_notify(void **state)
 	want_bytes(G2V, 4, 6);
 	want.notifies[6] = 1;
 	want.context_creates = 1;
-	want.ro_writes = 2;
+	want.ro_bytes = 2;
+	want.ro_writes = 1;
 	assert_state();
 }
 
@@ -471,7 +477,8 @@ static void test_g2v_8byte_with_read_only_half(void **state)
 	      &p.ppgtt[0]);
 	want_bytes(PDP(0), 8, 0x0000000000abc000ull);
 	want_bytes(G2V, 4, 4);
-	want.ro_writes = 4;
+	want.ro_bytes = 4;
+	want.ro_writes = 1;
 	want.notifies[4] = 1;
 	want_record(0, true, true, 0xabc000u, 0, 0, 0);
 	assert_state();
@@ -765,7 +772,8 @@ static void test_null_result(void **state)
 	assert_true(pvinfo_write(&p, G2V, 4, 6, NULL));              /* context */
 	assert_true(pvinfo_write(&p, G2V, 4, 9, NULL));              /* bad */
 	assert_true(pvinfo_write(&p, 0x810, 4, 1, NULL));            /* failsafe */
-	want.ro_writes = 8;
+	want.ro_bytes = 8;
+	want.ro_writes = 1;
 	want_bytes(0x804, 4, 1);
 	want_bytes(PDP(0), 8, 0x7000);
 	want_bytes(G2V, 4, 9);
