@@ -48,6 +48,7 @@ HOST_CFLAGS := -std=c11 -O1 -g $(WARN) -I. -I$(GEN) \
 
 # --- sources ---------------------------------------------------------------
 ROOMS      := boot hv vmx ept gpu pvinfo iommu
+ROOMS      += hv/load
 HV_C       := $(foreach r,$(ROOMS),$(wildcard $(r)/*.c))
 HV_S       := $(foreach r,$(ROOMS),$(wildcard $(r)/*.S))
 HV_OBJS    := $(HV_C:%.c=$(OBJ)/%.o) $(HV_S:%.S=$(OBJ)/%.o)
@@ -64,9 +65,11 @@ PURE_C     += hv/crc32.c
 PURE_C     += hv/memmap.c
 PURE_C     += hv/mmu_flags.c
 PURE_C     += hv/vuart.c
-PURE_C     += hv/loader.c
-PURE_C     += hv/loader_elf.c
-PURE_C     += hv/loader_multiboot.c
+PURE_C     += hv/load/load.c
+PURE_C     += hv/load/common.c
+PURE_C     += hv/load/elf.c
+PURE_C     += hv/load/elf64.c
+PURE_C     += hv/load/multiboot.c
 PURE_C     += vmx/caps.c
 PURE_C     += vmx/io.c
 PURE_C     += vmx/cpuid_policy.c
