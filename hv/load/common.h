@@ -6,7 +6,7 @@
  * and the machine state at entry.
  *
  * The format files (elf64.c, multiboot.c) include this header and the ELF
- * reader's (elf.h); the dispatcher (load.c) includes the format headers.
+ * reader's (elf.h); the dispatcher (dispatch.c) includes the format headers.
  * Nothing here refers to the dispatcher or to a format.
  */
 #ifndef BAREGT_HV_LOAD_COMMON_H
@@ -44,7 +44,7 @@ struct ld_match {
 };
 
 /*
- * One image format. The dispatcher (load.c) tries the probes in its
+ * One image format. The dispatcher (dispatch.c) tries the probes in its
  * table's order and loads with the first that matches; when none does, it
  * asks each format in turn to diagnose a near miss, and names every
  * format's what when none has a word to say.

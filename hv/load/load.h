@@ -12,7 +12,7 @@
  * program headers) and the Multiboot Specification 0.6.96 (header §3.1,
  * machine state §3.2, boot information §3.3).
  *
- * Inside hv/load/: load.c recognises the format and calls its loader
+ * Inside hv/load/: dispatch.c recognises the format and calls its loader
  * (elf64.c, multiboot.c: one file per format), which build on the helpers
  * the formats share (common.c) and on the ELF reader (elf.c).
  */

@@ -1,6 +1,6 @@
 /*
  * tests/unit/test_loader.c — unit tests of the guest image loader
- * (hv/load/: load.c, common.c, elf.c, elf64.c, multiboot.c) against
+ * (hv/load/: dispatch.c, common.c, elf.c, elf64.c, multiboot.c) against
  * docs/guests.md: ELF64 and Multiboot (ELF32 and a.out kludge) images
  * built here in memory, the entry state, the GDT, the ELF64 page tables,
  * the BareGT start information, the Multiboot information and memory map,

@@ -1,5 +1,5 @@
 /*
- * hv/load/load.c — the guest loader's dispatcher: checks the request,
+ * hv/load/dispatch.c — the guest loader's dispatcher: checks the request,
  * recognises the image format (docs/guests.md, "Image formats") and hands
  * the load to that format's loader. Adding a format is a file of its own
  * and a row in formats[].
