@@ -48,9 +48,8 @@ HOST_CFLAGS := -std=c11 -O1 -g $(WARN) -I. -I$(GEN) \
 
 # --- sources ---------------------------------------------------------------
 ROOMS      := boot hv vmx ept gpu pvinfo iommu
-ROOMS      += hv/load
-HV_C       := $(foreach r,$(ROOMS),$(wildcard $(r)/*.c))
-HV_S       := $(foreach r,$(ROOMS),$(wildcard $(r)/*.S))
+HV_C       := $(sort $(shell find $(ROOMS) -name "*.c"))
+HV_S       := $(sort $(shell find $(ROOMS) -name "*.S"))
 HV_OBJS    := $(HV_C:%.c=$(OBJ)/%.o) $(HV_S:%.S=$(OBJ)/%.o)
 
 # Hardware-free modules: built into the hypervisor and into every unit test.
