@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "hv/console.h"
-#include "hv/loader.h"
+#include "hv/load/load.h"
 #include "hv/mm.h"
 #include "gpu/gen9.h"
 #include "gpu/vgpu.h"

@@ -15,7 +15,7 @@
 #include "hv/console.h"
 #include "hv/cpu.h"
 #include "hv/gdt.h"
-#include "hv/loader.h"
+#include "hv/load/load.h"
 #include "hv/mm.h"
 #include "hv/vm.h"
 #include "vmx/exit.h"

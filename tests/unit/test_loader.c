@@ -1,6 +1,6 @@
 /*
  * tests/unit/test_loader.c — unit tests of the guest image loader
- * (hv/loader.c, hv/loader_elf.c, hv/loader_multiboot.c) against
+ * (hv/load/: dispatch.c, common.c, elf.c, elf64.c, multiboot.c) against
  * docs/guests.md: ELF64 and Multiboot (ELF32 and a.out kludge) images
  * built here in memory, the entry state, the GDT, the ELF64 page tables,
  * the BareGT start information, the Multiboot information and memory map,
@@ -24,7 +24,7 @@
 #include <cmocka.h>
 
 #include "hv/config.h"     /* CONFIG_ERROR_MAX */
-#include "hv/loader.h"
+#include "hv/load/load.h"
 
 #define KIB  ((uint64_t)1 << 10)
 #define MIB  ((uint64_t)1 << 20)

@@ -1,7 +1,7 @@
 /*
- * hv/loader.h — the guest image loader: lays a VM's image, modules and
- * boot structures out in its RAM exactly as docs/guests.md says and
- * returns the vCPU's entry state.
+ * hv/load/load.h — the guest image loader, the public face of hv/load/:
+ * lays a VM's image, modules and boot structures out in its RAM exactly as
+ * docs/guests.md says and returns the vCPU's entry state.
  *
  * Pure C: no allocation, no I/O, no state outside the caller's structures.
  * The RAM is reached through a host pointer (GPA 0 = ram[0]); the image and
@@ -11,9 +11,13 @@
  * Formats: ELF-64 Object File Format / System V gABI (ELF64 and ELF32
  * program headers) and the Multiboot Specification 0.6.96 (header §3.1,
  * machine state §3.2, boot information §3.3).
+ *
+ * Inside hv/load/: dispatch.c recognises the format and calls its loader
+ * (elf64.c, multiboot.c: one file per format), which build on the helpers
+ * the formats share (common.c) and on the ELF reader (elf.c).
  */
-#ifndef BAREGT_HV_LOADER_H
-#define BAREGT_HV_LOADER_H
+#ifndef BAREGT_HV_LOAD_LOAD_H
+#define BAREGT_HV_LOAD_LOAD_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -87,4 +91,4 @@ bool guest_load(const struct guest_load_req *req, struct guest_entry *out,
 /* "elf64", "multiboot", or "?" for anything else. */
 const char *guest_kind_name(enum guest_kind k);
 
-#endif /* BAREGT_HV_LOADER_H */
+#endif /* BAREGT_HV_LOAD_LOAD_H */

@@ -1,24 +1,17 @@
 /*
- * hv/loader.c — the guest image loader's frame: checks the request, picks
- * the image format (docs/guests.md, "Image formats"), places the modules,
- * writes the GDT, the ELF64 page tables and the BareGT start information,
- * and sets the entry state (docs/guests.md, "Entry state").
- *
- * ELF program headers are read in loader_elf.c, the Multiboot header and
- * information in loader_multiboot.c.
+ * hv/load/common.c — what the image formats share: bounded access to the
+ * image and to guest RAM, placing a segment of the image, the boot
+ * information area, module placement, the GDT, the identity page tables
+ * and the machine state at entry (docs/guests.md, "Guest-physical memory"
+ * and "Entry state"). Private to hv/load/ (common.h).
  */
-#include "hv/loader_priv.h"
-#include "hv/config.h"
+#include "hv/load/common.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-_Static_assert(GUEST_MAX_MODULES == CONFIG_MAX_MODULES,
-               "one module slot per configurable module");
-
 #define PAGE_SIZE      0x1000u
-#define LARGE_PAGE     (2 * LD_MIB)
 #define PT_ENTRIES     512u
 
 /* Control-register and EFER bits (SDM Vol. 3A §2.5, §2.2.1). */
@@ -51,24 +44,13 @@ _Static_assert(GUEST_MAX_MODULES == CONFIG_MAX_MODULES,
 #define SEG_DB         0x4u    /* default operation size 32 bit */
 #define SEG_L          0x2u    /* 64-bit code segment */
 
-/* BareGT start information (docs/guests.md, the table under ELF64). */
-#define SI_MAGIC       0
-#define SI_VERSION     4
-#define SI_RAM_BYTES   8
-#define SI_CMDLINE     16
-#define SI_NAME        24
-#define SI_NMODULES    32
-#define SI_RESERVED    36
-#define SI_MODULES     40
-#define SI_MODULE_SIZE 24      /* gpa, size, args gpa: 8 bytes each */
-
 _Static_assert(GUEST_PD_GPA + GUEST_PT_MAX_GIB * PAGE_SIZE <= GUEST_INFO_GPA,
                "the page directories end below the information area");
 _Static_assert(GUEST_INFO_END <= GUEST_STACK_TOP &&
                GUEST_STACK_TOP <= GUEST_IMAGE_MIN,
                "boot structures, then the stack, then the image");
 
-/* ---- helpers shared by the loader's files ----------------------------- */
+/* ---- image and RAM ---------------------------------------------------- */
 
 bool ld_fail(struct loader *ld, const char *fmt, ...)
 {
@@ -180,7 +162,7 @@ bool ld_load_segment(struct loader *ld, const char *what,
 	return true;
 }
 
-/* ---- the information area ---------------------------------------------- */
+/* ---- the information area --------------------------------------------- */
 
 void info_init(struct info_area *a, struct loader *ld)
 {
@@ -235,82 +217,11 @@ bool info_put_string(struct loader *ld, struct info_area *a, const char *s,
 	return true;
 }
 
-/* ---- request ----------------------------------------------------------- */
+/* ---- modules ---------------------------------------------------------- */
 
-static bool check_request(struct loader *ld)
+bool ld_place_modules(struct loader *ld, bool below_4g)
 {
 	const struct guest_load_req *req = ld->req;
-	unsigned i;
-
-	if (req->ram == NULL)
-		return ld_fail(ld, "no RAM given");
-	if (req->ram_bytes < LARGE_PAGE || req->ram_bytes % LARGE_PAGE != 0)
-		return ld_fail(ld, "RAM size 0x%llx is not a non-zero multiple "
-		               "of 2 MiB", (unsigned long long)req->ram_bytes);
-	if (req->image == NULL && req->image_size > 0)
-		return ld_fail(ld, "no image bytes given");
-	if (req->nmodules > GUEST_MAX_MODULES)
-		return ld_fail(ld, "too many modules (%u, at most %u)",
-		               req->nmodules, GUEST_MAX_MODULES);
-	if (req->nmodules > 0 && req->modules == NULL)
-		return ld_fail(ld, "no module list given");
-	for (i = 0; i < req->nmodules; i++)
-		if (req->modules[i].data == NULL && req->modules[i].size > 0)
-			return ld_fail(ld, "module %u: no bytes given", i + 1);
-	return true;
-}
-
-/* ---- image format ------------------------------------------------------ */
-
-/*
- * docs/guests.md "Image formats": a Multiboot header first; otherwise an
- * ELF64 file. A Multiboot magic with a wrong checksum is no header (§3.1.1)
- * but is the likely mistake when nothing else matches, so it is named.
- */
-static bool load_image(struct loader *ld)
-{
-	struct mb_search mb;
-	unsigned elf_class = 0;
-	bool is_elf;
-
-	mb_find_header(ld->image, ld->image_size, &mb);
-	if (mb.found) {
-		ld->out->kind = GUEST_MULTIBOOT;
-		return mb_load_image(ld, mb.offset, &ld->out->rip);
-	}
-	is_elf = elf_identify(ld->image, ld->image_size, &elf_class);
-	if (is_elf && elf_class == ELFCLASS64) {
-		ld->out->kind = GUEST_ELF64;
-		if (!elf_load(ld, ELFCLASS64, &ld->out->rip))
-			return false;
-		/* The first instruction must be reachable through our map. */
-		if (ld->out->rip >= GUEST_PT_MAX_GIB * LD_GIB)
-			return ld_fail(ld, "entry point 0x%llx is above the 64 GiB "
-			               "the initial page tables map",
-			               (unsigned long long)ld->out->rip);
-		return true;
-	}
-	if (mb.bad_checksum)
-		return ld_fail(ld, "Multiboot header checksum is wrong (header at "
-		               "offset 0x%llx: magic + flags + checksum = 0x%x, "
-		               "must be 0)", (unsigned long long)mb.bad_offset,
-		               mb.bad_sum);
-	if (is_elf && elf_class == ELFCLASS32)
-		return ld_fail(ld, "ELF32 image without a Multiboot header: "
-		               "32-bit images must be Multiboot kernels");
-	if (is_elf)
-		return ld_fail(ld, "ELF class %u is neither ELFCLASS32 nor "
-		               "ELFCLASS64", elf_class);
-	return ld_fail(ld, "not a Multiboot or ELF64 x86-64 image");
-}
-
-/* ---- modules ----------------------------------------------------------- */
-
-/* docs/guests.md: after the image, each 4 KiB aligned, in config order. */
-static bool place_modules(struct loader *ld)
-{
-	const struct guest_load_req *req = ld->req;
-	bool multiboot = ld->out->kind == GUEST_MULTIBOOT;
 	uint64_t gpa = align_up(ld->out->image_end, GUEST_MODULE_ALIGN);
 	unsigned i;
 
@@ -324,12 +235,13 @@ static bool place_modules(struct loader *ld)
 			               i + 1, (unsigned long long)m->size,
 			               (unsigned long long)gpa,
 			               (unsigned long long)req->ram_bytes);
-		/* mod_end is a 32-bit address one past the module (§3.3). */
-		if (multiboot && gpa + m->size >= LD_4GIB)
+		/* A 32-bit end address is one past the module (Multiboot
+		 * mod_end, §3.3), so the end itself must lie below 4 GiB. */
+		if (below_4g && gpa + m->size >= LD_4GIB)
 			return ld_fail(ld, "module %u (%llu bytes at 0x%llx) ends "
-			               "beyond 4 GiB, out of reach of a Multiboot "
-			               "guest", i + 1, (unsigned long long)m->size,
-			               (unsigned long long)gpa);
+			               "beyond 4 GiB, out of reach of a %s guest",
+			               i + 1, (unsigned long long)m->size,
+			               (unsigned long long)gpa, ld->format->what);
 		if (m->size > 0)
 			memcpy(ld_ram(ld, gpa), m->data, (size_t)m->size);
 		ld->out->module_gpa[i] = gpa;
@@ -338,7 +250,7 @@ static bool place_modules(struct loader *ld)
 	return true;
 }
 
-/* ---- GDT ---------------------------------------------------------------- */
+/* ---- GDT -------------------------------------------------------------- */
 
 /* A code or data descriptor (SDM Vol. 3A §3.4.5, Figure 3-8). */
 static uint64_t gdt_descriptor(uint32_t base, uint32_t limit, uint8_t access,
@@ -369,7 +281,7 @@ static void write_gdt(struct loader *ld, bool long_mode)
 	ld->out->gdt_limit = GUEST_GDT_LIMIT;
 }
 
-/* ---- ELF64 page tables ------------------------------------------------- */
+/* ---- identity page tables --------------------------------------------- */
 
 /*
  * Identity map of min(max(RAM, 4 GiB), 64 GiB) with 2 MiB pages (SDM
@@ -399,7 +311,7 @@ static void write_page_tables(struct loader *ld)
 		memset(pd, 0, PAGE_SIZE);
 		ld_put64(pdpt + i * 8, pd_gpa | PTE_P | PTE_RW);
 		for (j = 0; j < PT_ENTRIES; j++) {
-			uint64_t gpa = i * LD_GIB + j * LARGE_PAGE;
+			uint64_t gpa = i * LD_GIB + j * LD_LARGE_PAGE;
 
 			ld_put64(pd + j * 8, gpa | PTE_P | PTE_RW | PTE_PS |
 			                     (gpa >= ram_bytes ? PTE_PCD | PTE_PWT : 0));
@@ -407,114 +319,31 @@ static void write_page_tables(struct loader *ld)
 	}
 }
 
-/* ---- BareGT start information ------------------------------------------- */
+/* ---- entry state ------------------------------------------------------ */
 
-static bool write_start_info(struct loader *ld)
-{
-	const struct guest_load_req *req = ld->req;
-	struct info_area area;
-	uint64_t table, gpa;
-	uint8_t *si;
-	unsigned i;
-	char what[48];
-
-	info_init(&area, ld);
-	if (!info_alloc(ld, &area, SI_MODULES + SI_MODULE_SIZE * req->nmodules,
-	                8, &table))
-		return false;
-	si = ld_ram(ld, table);
-	ld_put32(si + SI_MAGIC, GUEST_INFO_MAGIC);
-	ld_put32(si + SI_VERSION, GUEST_INFO_VERSION);
-	ld_put64(si + SI_RAM_BYTES, req->ram_bytes);
-	if (!info_put_string(ld, &area, req->cmdline, "the command line", &gpa))
-		return false;
-	ld_put64(si + SI_CMDLINE, gpa);
-	if (!info_put_string(ld, &area, req->vm_name, "the VM name", &gpa))
-		return false;
-	ld_put64(si + SI_NAME, gpa);
-	ld_put32(si + SI_NMODULES, req->nmodules);
-	ld_put32(si + SI_RESERVED, 0);
-	for (i = 0; i < req->nmodules; i++) {
-		uint8_t *mod = si + SI_MODULES + SI_MODULE_SIZE * i;
-
-		snprintf(what, sizeof what, "the argument string of module %u",
-		         i + 1);
-		if (!info_put_string(ld, &area, req->modules[i].args, what, &gpa))
-			return false;
-		ld_put64(mod + 0, ld->out->module_gpa[i]);
-		ld_put64(mod + 8, req->modules[i].size);
-		ld_put64(mod + 16, gpa);
-	}
-	return true;
-}
-
-/* ---- entry state ------------------------------------------------------- */
-
-/* docs/guests.md "Entry state", ELF64 guests. */
-static bool enter_elf64(struct loader *ld)
+void ld_enter_long_mode(struct loader *ld)
 {
 	struct guest_entry *out = ld->out;
 
 	write_gdt(ld, true);
 	write_page_tables(ld);
-	if (!write_start_info(ld))
-		return false;
 	out->long_mode = true;
 	out->cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_PG;
 	out->cr4 = CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT;
 	out->efer = EFER_LME | EFER_LMA | EFER_NXE;
 	out->cr3 = GUEST_PML4_GPA;
 	out->rsp = GUEST_STACK_TOP;
-	out->rdi = GUEST_INFO_GPA;
-	return true;
 }
 
-/* Multiboot 0.6.96 §3.2: protected mode, paging off, EAX magic, EBX MBI. */
-static bool enter_multiboot(struct loader *ld)
+void ld_enter_protected_mode(struct loader *ld)
 {
 	struct guest_entry *out = ld->out;
 
 	write_gdt(ld, false);
-	if (!mb_write_info(ld))
-		return false;
 	out->long_mode = false;
 	out->cr0 = CR0_PE | CR0_ET;
 	out->cr4 = 0;
 	out->efer = 0;
 	out->cr3 = 0;
 	out->rsp = GUEST_STACK_TOP;
-	out->rax = MULTIBOOT_BOOTLOADER_MAGIC;
-	out->rbx = GUEST_INFO_GPA;
-	return true;
-}
-
-bool guest_load(const struct guest_load_req *req, struct guest_entry *out,
-                char *err, size_t errlen)
-{
-	struct loader ld = {
-		.req = req, .out = out, .err = err, .errlen = errlen,
-	};
-
-	if (err != NULL && errlen > 0)
-		err[0] = '\0';
-	memset(out, 0, sizeof(*out));
-	if (!check_request(&ld))
-		return false;
-	ld.image = req->image;
-	ld.image_size = req->image_size;
-	out->image_start = UINT64_MAX;
-	out->image_end = 0;
-	if (!load_image(&ld) || !place_modules(&ld))
-		return false;
-	return out->kind == GUEST_ELF64 ? enter_elf64(&ld)
-	                                : enter_multiboot(&ld);
-}
-
-const char *guest_kind_name(enum guest_kind k)
-{
-	switch (k) {
-	case GUEST_ELF64:     return "elf64";
-	case GUEST_MULTIBOOT: return "multiboot";
-	}
-	return "?";
 }

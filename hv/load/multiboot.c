@@ -1,11 +1,12 @@
 /*
- * hv/loader_multiboot.c — Multiboot (v1) guests, Multiboot Specification
- * version 0.6.96: the header (§3.1), loading by the header's address
- * fields or by ELF32 program headers (§3.1.3), and the Multiboot
- * information the guest finds through EBX (§3.3). The machine state at
- * entry (§3.2) is set in loader.c.
+ * hv/load/multiboot.c — the Multiboot (v1) guest format, Multiboot
+ * Specification version 0.6.96: the header (§3.1), loading by the
+ * header's address fields or by ELF32 program headers (§3.1.3, elf.c),
+ * the machine state at entry (§3.2) and the Multiboot information the
+ * guest finds through EBX (§3.3).
  */
-#include "hv/loader_priv.h"
+#include "hv/load/multiboot.h"
+#include "hv/load/elf.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -76,7 +77,17 @@
 #define MB_MEM_LOWER_KIB (MB_LOW_RAM_END / 1024u)
 #define MB_LOADER_NAME   "BareGT"
 
-void mb_find_header(const uint8_t *image, uint64_t size, struct mb_search *s)
+struct mb_search {
+	bool found;                   /* a header with a good checksum */
+	uint64_t offset;              /* its file offset */
+	bool bad_checksum;            /* the magic was seen with a bad checksum */
+	uint64_t bad_offset;          /* where (the first such) */
+	uint32_t bad_sum;             /* magic + flags + checksum there */
+};
+
+/* Look for the Multiboot header (§3.1.1) in the first 8192 bytes. */
+static void mb_find_header(const uint8_t *image, uint64_t size,
+                           struct mb_search *s)
 {
 	uint64_t limit = size < MB_SEARCH_BYTES ? size : MB_SEARCH_BYTES;
 	uint64_t off;
@@ -169,7 +180,9 @@ static bool mb_load_aout(struct loader *ld, uint64_t hoff, uint64_t *entry)
 	return true;
 }
 
-bool mb_load_image(struct loader *ld, uint64_t header_offset, uint64_t *entry)
+/* Load the image described by the header at header_offset (§3.1.3). */
+static bool mb_load_image(struct loader *ld, uint64_t header_offset,
+                          uint64_t *entry)
 {
 	uint32_t flags = ld_get32(ld->image + header_offset + MBH_FLAGS);
 	uint32_t unsupported = flags & MBH_F_REQUIRED & ~MBH_F_KNOWN;
@@ -219,7 +232,7 @@ static bool mb_write_modules(struct loader *ld, struct info_area *a,
 		         i + 1);
 		if (!info_put_string(ld, a, req->modules[i].args, what, &string))
 			return false;
-		/* place_modules() kept every module end below 4 GiB. */
+		/* ld_place_modules() kept every module end below 4 GiB. */
 		ld_put32(mod + MBM_START, (uint32_t)start);
 		ld_put32(mod + MBM_END, (uint32_t)(start + req->modules[i].size));
 		ld_put32(mod + MBM_STRING, (uint32_t)string);
@@ -249,7 +262,7 @@ static void mb_write_mmap(struct loader *ld, uint64_t mmap)
  * memory map, then the strings (command line, boot loader name, module
  * arguments).
  */
-bool mb_write_info(struct loader *ld)
+static bool mb_write_info(struct loader *ld)
 {
 	const struct guest_load_req *req = ld->req;
 	uint64_t mem_upper = (req->ram_bytes - GUEST_IMAGE_MIN) / 1024;
@@ -282,3 +295,54 @@ bool mb_write_info(struct loader *ld)
 	ld_put32(mbi + MBI_BOOT_LOADER_NAME, (uint32_t)gpa);
 	return mb_write_modules(ld, &area, mods);
 }
+
+static bool mb_probe(const struct loader *ld, struct ld_match *m)
+{
+	struct mb_search mb;
+
+	mb_find_header(ld->image, ld->image_size, &mb);
+	m->header_offset = mb.offset;
+	return mb.found;
+}
+
+/*
+ * A Multiboot magic with a wrong checksum is no header (§3.1.1) but is the
+ * likely mistake when no format matches, so it is named.
+ */
+static bool mb_diagnose(struct loader *ld)
+{
+	struct mb_search mb;
+
+	mb_find_header(ld->image, ld->image_size, &mb);
+	if (!mb.bad_checksum)
+		return false;
+	ld_fail(ld, "Multiboot header checksum is wrong (header at offset "
+	        "0x%llx: magic + flags + checksum = 0x%x, must be 0)",
+	        (unsigned long long)mb.bad_offset, mb.bad_sum);
+	return true;
+}
+
+/* §3.2: protected mode, paging off, EAX magic, EBX the information. */
+static bool mb_load(struct loader *ld, const struct ld_match *m)
+{
+	struct guest_entry *out = ld->out;
+
+	if (!mb_load_image(ld, m->header_offset, &out->rip) ||
+	    !ld_place_modules(ld, true))
+		return false;
+	ld_enter_protected_mode(ld);
+	if (!mb_write_info(ld))
+		return false;
+	out->rax = MULTIBOOT_BOOTLOADER_MAGIC;
+	out->rbx = GUEST_INFO_GPA;
+	return true;
+}
+
+const struct ld_format ld_format_multiboot = {
+	.kind = GUEST_MULTIBOOT,
+	.kind_name = "multiboot",
+	.what = "Multiboot",
+	.probe = mb_probe,
+	.diagnose = mb_diagnose,
+	.load = mb_load,
+};

@@ -1,5 +1,6 @@
 /*
- * hv/loader_elf.c — loading an ELF executable by its program headers.
+ * hv/load/elf.c — loading an ELF executable by its program headers, for
+ * the formats whose images are ELF files (elf64.c, multiboot.c).
  *
  * Layouts from the System V gABI ("ELF Header", "Program Header") and the
  * ELF-64 Object File Format 1.5: Elf64_Ehdr (64 bytes), Elf64_Phdr (56),
@@ -9,7 +10,7 @@
  * (guest memory is identity-mapped at entry): p_filesz bytes from p_offset,
  * then zeroes up to p_memsz.
  */
-#include "hv/loader_priv.h"
+#include "hv/load/elf.h"
 
 #include <stdio.h>
 #include <string.h>
