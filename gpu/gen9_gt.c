@@ -18,31 +18,40 @@
 /* GFX_FLSH_CNTL_EN (GEN9-FACTS §2 "Flush"). */
 #define GFX_FLSH_CNTL_EN  1u
 
-struct fw_regs {
-	uint32_t req, ack;
+/* Request and ack register of each domain (GEN9-FACTS §4 "Render",
+ * "Media", "Blitter/GT"): the one place that pairs them. */
+const struct gen9_fw_regs gen9_fw_regs[GEN9_FW_NDOMAINS] = {
+	[GEN9_FW_RENDER] = { GEN9_FORCEWAKE_RENDER, GEN9_FORCEWAKE_ACK_RENDER },
+	[GEN9_FW_MEDIA] = { GEN9_FORCEWAKE_MEDIA, GEN9_FORCEWAKE_ACK_MEDIA },
+	[GEN9_FW_GT] = { GEN9_FORCEWAKE_GT, GEN9_FORCEWAKE_ACK_GT },
 };
 
-/* Request and ack register of each domain (GEN9-FACTS §4 "Render",
- * "Media", "Blitter/GT"). */
-static bool fw_regs_of(enum gen9_fw_domain d, struct fw_regs *r)
+uint32_t gen9_fw_ack_of(uint32_t req_off)
 {
-	switch (d) {
-	case GEN9_FW_RENDER:
-		r->req = GEN9_FORCEWAKE_RENDER;
-		r->ack = GEN9_FORCEWAKE_ACK_RENDER;
-		return true;
-	case GEN9_FW_MEDIA:
-		r->req = GEN9_FORCEWAKE_MEDIA;
-		r->ack = GEN9_FORCEWAKE_ACK_MEDIA;
-		return true;
-	case GEN9_FW_GT:
-		r->req = GEN9_FORCEWAKE_GT;
-		r->ack = GEN9_FORCEWAKE_ACK_GT;
-		return true;
-	case GEN9_FW_NDOMAINS:
-		break;
-	}
+	unsigned d;
+
+	for (d = 0; d < GEN9_FW_NDOMAINS; d++)
+		if (gen9_fw_regs[d].req == req_off)
+			return gen9_fw_regs[d].ack;
+	return 0;
+}
+
+bool gen9_fw_is_ack(uint32_t off)
+{
+	unsigned d;
+
+	for (d = 0; d < GEN9_FW_NDOMAINS; d++)
+		if (gen9_fw_regs[d].ack == off)
+			return true;
 	return false;
+}
+
+static bool fw_regs_of(enum gen9_fw_domain d, struct gen9_fw_regs *r)
+{
+	if ((unsigned)d >= GEN9_FW_NDOMAINS)
+		return false;
+	*r = gen9_fw_regs[d];
+	return true;
 }
 
 
@@ -77,7 +86,7 @@ static void fw_pause(const struct gen9_mmio *m, uint64_t ns)
  * ack; toggling the fallback bit kicks the state machine so that the
  * original ack is delivered with the fallback's. want: the KERNEL bit
  * the caller waits for (0: clear, GEN9_FW_KERNEL: set). */
-static bool fw_fallback(const struct gen9_mmio *m, const struct fw_regs *r,
+static bool fw_fallback(const struct gen9_mmio *m, const struct gen9_fw_regs *r,
                         uint32_t want)
 {
 	unsigned pass;
@@ -97,7 +106,7 @@ static bool fw_fallback(const struct gen9_mmio *m, const struct fw_regs *r,
 
 /* The ack's KERNEL bit reaches want: at once, through the fallback, or
  * in one last ordinary wait (i915's fw_domain_wait_ack_*_fallback). */
-static bool fw_wait_kernel(const struct gen9_mmio *m, const struct fw_regs *r,
+static bool fw_wait_kernel(const struct gen9_mmio *m, const struct gen9_fw_regs *r,
                            uint32_t want)
 {
 	return fw_wait(m, r->ack, GEN9_FW_KERNEL, want) ||
@@ -107,7 +116,7 @@ static bool fw_wait_kernel(const struct gen9_mmio *m, const struct fw_regs *r,
 
 void gen9_forcewake_reset(const struct gen9_mmio *m)
 {
-	struct fw_regs r;
+	struct gen9_fw_regs r;
 	unsigned d;
 
 	for (d = 0; d < GEN9_FW_NDOMAINS; d++)
@@ -118,7 +127,7 @@ void gen9_forcewake_reset(const struct gen9_mmio *m)
 /* GEN9-FACTS §4 "Handshake": ack clear, set the request, ack set. */
 bool gen9_forcewake_get(const struct gen9_mmio *m, enum gen9_fw_domain d)
 {
-	struct fw_regs r;
+	struct gen9_fw_regs r;
 
 	if (!fw_regs_of(d, &r))
 		return false;
@@ -136,7 +145,7 @@ bool gen9_forcewake_get(const struct gen9_mmio *m, enum gen9_fw_domain d)
 /* GEN9-FACTS §4 "Handshake": release by a masked clear of KERNEL. */
 void gen9_forcewake_put(const struct gen9_mmio *m, enum gen9_fw_domain d)
 {
-	struct fw_regs r;
+	struct gen9_fw_regs r;
 
 	if (!fw_regs_of(d, &r))
 		return;

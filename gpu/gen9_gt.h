@@ -37,6 +37,14 @@ enum gen9_fw_domain {
 };
 
 /* Request and ack bits (GEN9-FACTS §4 "Bits"; i915 intel_gt_regs.h). */
+struct gen9_fw_regs {
+	uint32_t req, ack;
+};
+extern const struct gen9_fw_regs gen9_fw_regs[GEN9_FW_NDOMAINS];
+/* The ack register of request register req_off, 0 if it is none. */
+uint32_t gen9_fw_ack_of(uint32_t req_off);
+bool gen9_fw_is_ack(uint32_t off);
+
 #define GEN9_FW_KERNEL           (1u << 0)     /* FORCEWAKE_KERNEL */
 #define GEN9_FW_KERNEL_FALLBACK  (1u << 15)    /* FORCEWAKE_KERNEL_FALLBACK */
 

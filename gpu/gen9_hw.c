@@ -11,6 +11,7 @@
 #include "gpu/gen9.h"
 #include "hv/cpu.h"
 #include "hv/mm.h"
+#include "hv/mmu.h"
 
 #define NS_PER_S  1000000000ull
 

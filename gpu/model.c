@@ -23,28 +23,6 @@ static struct gpu_model *model_of(void *ctx)
 	return ctx;
 }
 
-/* The ack register of a forcewake request register, 0 if off is none
- * (GEN9-FACTS §4 "Render", "Media", "Blitter/GT"). */
-static uint32_t fw_ack_of(uint32_t off)
-{
-	switch (off) {
-	case GEN9_FORCEWAKE_RENDER:
-		return GEN9_FORCEWAKE_ACK_RENDER;
-	case GEN9_FORCEWAKE_MEDIA:
-		return GEN9_FORCEWAKE_ACK_MEDIA;
-	case GEN9_FORCEWAKE_GT:
-		return GEN9_FORCEWAKE_ACK_GT;
-	default:
-		return 0;
-	}
-}
-
-static bool fw_is_ack(uint32_t off)
-{
-	return off == GEN9_FORCEWAKE_ACK_RENDER ||
-	       off == GEN9_FORCEWAKE_ACK_MEDIA || off == GEN9_FORCEWAKE_ACK_GT;
-}
-
 /* Registers are the first 2 MiB of BAR0 (GEN9-FACTS §1); above, up to the
  * GGTT, nothing answers: reads 0. */
 static uint32_t model_read32(void *ctx, uint32_t off)
@@ -59,9 +37,9 @@ static uint32_t model_read32(void *ctx, uint32_t off)
 static void model_write32(void *ctx, uint32_t off, uint32_t value)
 {
 	struct gpu_model *m = model_of(ctx);
-	uint32_t ack = fw_ack_of(off);
+	uint32_t ack = gen9_fw_ack_of(off);
 
-	if (off >= GEN9_MMIO_SIZE || fw_is_ack(off))
+	if (off >= GEN9_MMIO_SIZE || gen9_fw_is_ack(off))
 		return;                  /* nothing there; acks are read-only */
 	if (ack != 0) {
 		/* A masked request; the GT has no power wells to wake, so its

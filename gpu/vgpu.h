@@ -68,7 +68,9 @@ void vgpu_ggtt_flush(struct vgpu *g);
 extern const struct vreg_desc vgpu_gen9_regs[];
 extern const unsigned vgpu_gen9_nregs;
 
-/* BAR0 offset dispatch (also reached through BAR4 MMIO_INDEX/DATA). */
+/* BAR0 offset dispatch: registers and PVINFO (the first 2 MiB), the
+ * hole, the GGTT. BAR4's MMIO_INDEX/MMIO_DATA reach only the first part
+ * (registers and PVINFO, dwords), never the GGTT. */
 bool vgpu_bar0_access(struct vgpu *g, uint64_t off, unsigned size, bool write,
                       uint64_t *value);
 

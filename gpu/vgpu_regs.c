@@ -4,6 +4,7 @@
  * listed read back what was written, counted and reported once.
  */
 #include "gpu/gen9.h"
+#include "gpu/gen9_gt.h"
 #include "gpu/vgpu.h"
 
 /* Fences beyond the vGPU's count do not exist for it: writes dropped. */
@@ -26,9 +27,7 @@ static uint32_t forcewake_write(void *owner, uint32_t off, uint32_t old,
                                 uint32_t value)
 {
 	struct vgpu *g = owner;
-	uint32_t ack = off == GEN9_FORCEWAKE_RENDER ? GEN9_FORCEWAKE_ACK_RENDER :
-	               off == GEN9_FORCEWAKE_MEDIA ? GEN9_FORCEWAKE_ACK_MEDIA :
-	                                             GEN9_FORCEWAKE_ACK_GT;
+	uint32_t ack = gen9_fw_ack_of(off);
 
 	(void)old;
 	g->regs.regs[ack / 4] = value & 0xffff;

@@ -7,14 +7,15 @@
  */
 #include <stddef.h>
 #include <string.h>
+#include "gpu/gen9.h"
 #include "gpu/vreg.h"
 
 #define REPORTED_BYTES  (VREG_DWORDS / 8)
 
 /* Masked registers keep only bits 15:0; a write's bits 31:16 say which of
  * them change (GEN9-FACTS §4: set = (b << 16) | b, clear = b << 16). */
-#define MASKED_VALUE_BITS  0xffffu
-#define MASKED_SELECT_SHIFT 16
+#define MASKED_VALUE_BITS   GEN9_MASKED_BITS
+#define MASKED_SELECT_SHIFT GEN9_MASKED_SHIFT
 
 /* ---- descriptor table ------------------------------------------------ */
 

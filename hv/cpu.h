@@ -6,14 +6,9 @@
 #define BAREGT_HV_CPU_H
 
 #include <stdint.h>
+#include "hv/x86.h"
 
 /* Control-register and EFER bits (SDM Vol. 3A §2.5, §2.2.1). */
-#define CR0_WP        (1ull << 16)
-#define CR0_PG        (1ull << 31)
-#define CR4_PAE       (1ull << 5)
-#define CR4_VMXE      (1ull << 13)
-#define MSR_EFER      0xC0000080u
-#define EFER_NXE      (1ull << 11)
 
 static inline void outb(uint16_t port, uint8_t v)
 {

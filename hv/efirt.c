@@ -6,6 +6,7 @@
 #include "hv/cpu.h"
 #include "hv/efirt.h"
 #include "hv/mm.h"
+#include "hv/mmu.h"
 
 void efirt_reset(void *efi_rt, enum on_exit how)
 {

@@ -8,6 +8,7 @@
 #include "hv/cpu.h"
 #include "hv/exc.h"
 #include "hv/gdt.h"
+#include "hv/x86.h"
 
 struct idt_gate {
 	uint16_t offset_lo;
@@ -26,9 +27,6 @@ struct idt_ptr {
 
 #define IDT_VECTORS     32
 #define GATE_INTERRUPT  0x8e   /* P, DPL0, 64-bit interrupt gate */
-#define VEC_NMI         2
-#define VEC_DF          8
-#define VEC_MC          18
 
 extern const uint64_t isr_stub_table[IDT_VECTORS];
 static struct idt_gate idt[IDT_VECTORS] __attribute__((aligned(16)));

@@ -17,6 +17,7 @@
 #include "hv/gdt.h"
 #include "hv/memmap.h"
 #include "hv/mm.h"
+#include "hv/mmu.h"
 #include "hv/panic.h"
 #include "hv/sched.h"
 #include "hv/selftest.h"
@@ -106,8 +107,9 @@ static void hv_print_memory(const struct boot_info *bi)
 
 static struct acpi_info hv_acpi;
 
-/* The ACPI tables found; NULL if there are none. */
-static const struct acpi_info *hv_print_acpi(const struct boot_info *bi)
+/* Scan the ACPI tables (iommu_init uses the result: the DMAR) and log
+ * what was found; NULL if there are none. */
+static const struct acpi_info *hv_scan_acpi(const struct boot_info *bi)
 {
 	char names[CON_LINE_MAX - 64] = "", err[ACPI_ERR_MAX];
 	const struct acpi_table_ref *dmar;
@@ -331,7 +333,7 @@ static __attribute__((noreturn)) void hv_main_on_stack(void *arg)
 	hv_print_cpu();
 	hv_print_vmx();
 	hv_print_memory(bi);
-	acpi = hv_print_acpi(bi);
+	acpi = hv_scan_acpi(bi);
 	hv_print_config(bi);
 	hv_print_files(bi);
 	if (!iommu_init(acpi, bi->config.vtd_invalidation == VTD_INV_REGISTER))

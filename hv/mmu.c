@@ -21,13 +21,13 @@
 #include "hv/console.h"
 #include "hv/cpu.h"
 #include "hv/mm.h"
+#include "hv/mmu.h"
 #include "hv/memmap.h"
 #include "hv/mmu_flags.h"
 #include "hv/panic.h"
+#include "hv/x86.h"
 
-#define CR4_PGE   (1ull << 7)
 #define CR4_PCIDE (1ull << 17)
-#define CR4_LA57  (1ull << 12)
 
 struct pt hv_pt;
 static struct pt hv_efi_pt;

@@ -1,9 +1,10 @@
 /*
- * hv/paging.h — builds and inspects 4-level page tables in two entry
- * formats: the CPU's own (SDM Vol. 3A §4.5, Tables 4-15 to 4-20) for the
- * hypervisor, and EPT (SDM Vol. 3C §29.3.2, Tables 29-1 to 29-6) for the
- * guests. The structure (512 entries a level, large pages via bit 7) is
- * the same; only the permission and memory-type bits differ. Pure logic:
+ * hv/paging.h — builds and inspects page tables in three entry formats:
+ * the CPU's own (SDM Vol. 3A §4.5, Tables 4-15 to 4-20) for the
+ * hypervisor, EPT (SDM Vol. 3C §29.3.2, Tables 29-1 to 29-6) for the
+ * guests, and VT-d second-level tables (VTD-FACTS §5, 3 or 4 levels) for
+ * DMA. The structure (512 entries a level, large pages via bit 7) is the
+ * same; only the permission and memory-type bits differ. Pure logic:
  * tables are reached through their physical address, which must be
  * identity-mapped (true in the hypervisor; host tests allocate tables from
  * aligned heap memory and use the pointer values as addresses).

@@ -15,8 +15,8 @@
 #include "hv/dev/vpci.h"
 #include "hv/dev/vuart.h"
 #include "vmx/vcpu.h"
+#include "vmx/vmcs.h"
 
-#define VMX_EXIT_REASONS 70      /* basic exit reasons 0..69 */
 #define VM_MAX CONFIG_MAX_VMS
 
 enum vm_state {

@@ -22,6 +22,7 @@
 #include "hv/console.h"
 #include "hv/cpu.h"
 #include "hv/mm.h"
+#include "hv/mmu.h"
 #include "hv/pci.h"
 #include "hv/tsc.h"
 #include "iommu/edu_test.h"

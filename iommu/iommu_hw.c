@@ -7,6 +7,7 @@
 #include <string.h>
 #include "hv/acpi.h"
 #include "hv/mm.h"
+#include "hv/mmu.h"
 #include "iommu/iommu.h"
 
 #define CACHE_LINE 64u

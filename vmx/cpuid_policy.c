@@ -5,6 +5,7 @@
  * hypervisors to announce themselves, leaves 0x40000000+ are theirs.
  */
 #include "vmx/cpuid_policy.h"
+#include "hv/x86.h"
 
 #define L1_ECX_MONITOR     (1u << 3)
 #define L1_ECX_VMX         (1u << 5)
@@ -12,7 +13,6 @@
 #define L1_ECX_PDCM        (1u << 15)
 #define L1_ECX_OSXSAVE     (1u << 27)
 #define L1_ECX_HYPERVISOR  (1u << 31)
-#define CR4_OSXSAVE        (1ull << 18)
 
 /* "BareGTBareGT" in EBX, ECX, EDX */
 #define SIG_EBX 0x65726142u   /* "Bare" */

@@ -13,21 +13,8 @@
 #include "vmx/vmcs.h"
 #include "vmx/vmx.h"
 #include "vmx/vmx_ops.h"
+#include "hv/x86.h"
 
-#define CR0_PE   (1ull << 0)
-#define CR0_NW   (1ull << 29)
-#define CR0_CD   (1ull << 30)
-#define CR0_PG   (1ull << 31)
-#define CR4_PAE  (1ull << 5)
-#define EFER_LME (1ull << 8)
-#define EFER_LMA (1ull << 10)
-#define VEC_UD   6
-#define VEC_GP   13
-#define XCR0_X87 (1ull << 0)
-#define XCR0_SSE (1ull << 1)
-#define XCR0_AVX (1ull << 2)
-#define XCR0_BND (3ull << 3)       /* BNDREGS, BNDCSR */
-#define XCR0_AVX512 (7ull << 5)    /* opmask, ZMM_Hi256, Hi16_ZMM */
 
 static uint64_t guest_gpr(struct vcpu *v, unsigned n)
 {

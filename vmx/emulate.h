@@ -11,8 +11,8 @@
 #include <stdint.h>
 #include "vmx/gpr.h"
 #include "vmx/decode.h"
+#include "hv/x86.h"
 
-#define RFLAGS_DF (1ull << 10)   /* direction flag (SDM Vol. 1 §3.4.3.3) */
 
 
 struct emu_cpu {

@@ -9,9 +9,8 @@
 #include "vmx/exit.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx_ops.h"
+#include "hv/x86.h"
 
-#define VEC_UD                 6
-#define VEC_GP                 13
 #define INTR_TYPE(info)        (((info) >> 8) & 7)
 #define INTR_TYPE_NMI          2
 

@@ -29,18 +29,8 @@
  * as it is: the CPU checks those when CR3 is loaded (§4.4.1).
  */
 #include "vmx/gwalk.h"
+#include "hv/x86.h"
 
-#define CR0_WP    (1ull << 16)
-#define CR0_PG    (1ull << 31)
-#define CR4_PSE   (1ull << 4)
-#define CR4_PAE   (1ull << 5)
-#define CR4_LA57  (1ull << 12)
-#define CR4_SMEP  (1ull << 20)
-#define CR4_SMAP  (1ull << 21)
-#define CR4_PKE   (1ull << 22)
-#define EFER_LMA  (1ull << 10)
-#define EFER_NXE  (1ull << 11)
-#define RFLAGS_AC (1ull << 18)
 #define E_P       1ull
 #define E_RW      2ull
 #define E_US      4ull

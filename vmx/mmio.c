@@ -17,11 +17,10 @@
 #include "vmx/gwalk.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx_ops.h"
+#include "hv/x86.h"
 
 #define INSN_MAX        15
 #define REP_BUDGET      256     /* string elements per exit, then re-enter */
-#define VEC_PF          14
-#define CR0_PE          1ull
 
 struct mmio_ctx {
 	struct vcpu *v;

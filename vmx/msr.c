@@ -11,29 +11,12 @@
 #include "vmx/vmcs.h"
 #include "vmx/vmx.h"
 #include "vmx/vmx_ops.h"
+#include "hv/x86.h"
 
-#define MSR_TSC               0x010
-#define MSR_APIC_BASE         0x01b
-#define MSR_FEATURE_CONTROL   0x03a
-#define MSR_BIOS_SIGN_ID      0x08b
-#define MSR_MTRRCAP           0x0fe
-#define MSR_SYSENTER_CS       0x174
-#define MSR_SYSENTER_ESP      0x175
-#define MSR_SYSENTER_EIP      0x176
-#define MSR_MISC_ENABLE       0x1a0
-#define MSR_PAT               0x277
-#define MSR_MTRR_DEF_TYPE     0x2ff
-#define MSR_EFER              0xc0000080u
 
 #define APIC_BASE_BSP_DISABLED  0xfee00100ull   /* BSP flag, APIC off */
 #define FEATURE_CONTROL_LOCKED  1ull            /* locked, VMX off */
 #define MISC_ENABLE_FAST_STRING 1ull
-#define EFER_SCE   (1ull << 0)
-#define EFER_LME   (1ull << 8)
-#define EFER_LMA   (1ull << 10)
-#define EFER_NXE   (1ull << 11)
-#define CR0_PG     (1ull << 31)
-#define VEC_GP     13
 
 static enum exit_action msr_gp(struct vcpu *v)
 {

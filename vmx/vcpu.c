@@ -23,25 +23,18 @@
 #include "vmx/vmcs.h"
 #include "vmx/vmx.h"
 #include "vmx/vmx_ops.h"
+#include "hv/x86.h"
 
-#define MSR_PAT          0x277
-#define MSR_FS_BASE      0xc0000100u
-#define MSR_GS_BASE      0xc0000101u
-#define PAT_POWER_ON     0x0007040600070406ull  /* SDM Vol. 3A §12.12.4 */
-#define RFLAGS_FIXED     0x2ull
 #define DR7_INIT         0x400ull
 #define DR6_INIT         0xffff0ff0ull   /* SDM Vol. 3B §18.2.3 */
 #define MXCSR_INIT       0x1f80u
 #define FCW_INIT         0x037fu
 #define XSAVE_MXCSR_OFF  24
-#define CR0_NE           (1ull << 5)
-#define CR0_PE           (1ull << 0)
-#define CR0_PG           (1ull << 31)
 
 static const uint32_t sw_msr_index[SW_MSR_COUNT] = {
-	[SW_MSR_STAR] = 0xc0000081, [SW_MSR_LSTAR] = 0xc0000082,
-	[SW_MSR_CSTAR] = 0xc0000083, [SW_MSR_SFMASK] = 0xc0000084,
-	[SW_MSR_KERNEL_GS_BASE] = 0xc0000102, [SW_MSR_TSC_AUX] = 0xc0000103,
+	[SW_MSR_STAR] = MSR_STAR, [SW_MSR_LSTAR] = MSR_LSTAR,
+	[SW_MSR_CSTAR] = MSR_CSTAR, [SW_MSR_SFMASK] = MSR_SFMASK,
+	[SW_MSR_KERNEL_GS_BASE] = MSR_KERNEL_GS_BASE, [SW_MSR_TSC_AUX] = MSR_TSC_AUX,
 };
 
 static struct vcpu *loaded_vcpu;    /* whose VMCS and FPU state are live */

@@ -30,9 +30,13 @@ void vcpu_dump(struct vcpu *v)
 	         " (ar %#llx)", vm, (ull)vmread(VMCS_GUEST_RIP),
 	         (ull)vmread(VMCS_GUEST_RSP), (ull)vmread(VMCS_GUEST_RFLAGS),
 	         (ull)vmread(VMCS_GUEST_CS_SEL), (ull)vmread(VMCS_GUEST_CS_AR));
-	log_info("vm '%s':   cr0 0x%08llx  cr3 0x%016llx  cr4 0x%08llx  efer 0x%llx",
-	         vm, (ull)vmread(VMCS_CR0_SHADOW), (ull)vmread(VMCS_GUEST_CR3),
-	         (ull)vmread(VMCS_CR4_SHADOW), (ull)vmread(VMCS_GUEST_EFER));
+	/* The values the CPU runs with; the guest reads the shadows (the
+	 * bits VMX pins, CR0.NE and CR4.VMXE, as it wrote them). */
+	log_info("vm '%s':   cr0 0x%08llx  cr3 0x%016llx  cr4 0x%08llx  efer 0x%llx"
+	         "  (guest reads cr0 0x%08llx cr4 0x%08llx)", vm,
+	         (ull)vmread(VMCS_GUEST_CR0), (ull)vmread(VMCS_GUEST_CR3),
+	         (ull)vmread(VMCS_GUEST_CR4), (ull)vmread(VMCS_GUEST_EFER),
+	         (ull)vmread(VMCS_CR0_SHADOW), (ull)vmread(VMCS_CR4_SHADOW));
 	for (i = 0; i < 16; i++) {
 		uint64_t val = i == GPR_RSP ? vmread(VMCS_GUEST_RSP) : v->regs.gpr[i];
 		len += (size_t)snprintf(line + len, sizeof(line) - len, "%s%s %016llx",

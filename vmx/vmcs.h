@@ -214,6 +214,9 @@
 #define EPTQ_LINEAR_XLATE            (1u << 8)  /* 1: the access itself; 0: a
                                                  * paging-structure entry */
 
+/* Basic exit reasons 0..69 (SDM Vol. 3D Appendix C) */
+#define VMX_EXIT_REASONS             70
+
 /* Exit reason: bit 31 = VM-entry failure; basic reason in bits 15:0 */
 #define EXIT_REASON_ENTRY_FAIL       (1u << 31)
 #define EXIT_REASON_BASIC(r)         ((r) & 0xffff)

@@ -11,12 +11,10 @@
 #include "vmx/vmcs.h"
 #include "vmx/vmx.h"
 #include "vmx/vmx_ops.h"
+#include "hv/x86.h"
 
 #define FC_LOCK              (1ull << 0)
 #define FC_VMX_OUTSIDE_SMX   (1ull << 2)
-#define CR4_OSXSAVE          (1ull << 18)
-#define CR4_PKE              (1ull << 22)
-#define XCR0_X87             1ull
 #define CPUID7_ECX_PKU       (1u << 3)
 
 /* MSRs whose guest accesses need no exit (SDM Vol. 3C §25.6.9 layout:
@@ -24,10 +22,9 @@
  * FS/GS bases live in the VMCS; the SYSCALL MSRs, KERNEL_GS_BASE and
  * TSC_AUX are switched by software when the vCPU changes. */
 static const uint32_t msr_passthrough[] = {
-	0xc0000081, 0xc0000082, 0xc0000083, 0xc0000084,   /* STAR..SFMASK */
-	0xc0000100, 0xc0000101, 0xc0000102, 0xc0000103,   /* FS, GS, KGS, TSC_AUX */
+	MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SFMASK,
+	MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, MSR_TSC_AUX,
 };
-#define MSR_TSC 0x10
 
 struct vmx_host vmx;
 

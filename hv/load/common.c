@@ -10,23 +10,13 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include "hv/x86.h"
 
 #define PAGE_SIZE      0x1000u
 #define PT_ENTRIES     512u
 
 /* Control-register and EFER bits (SDM Vol. 3A §2.5, §2.2.1). */
-#define CR0_PE   (1ull << 0)
-#define CR0_MP   (1ull << 1)
 #define CR0_ET   (1ull << 4)
-#define CR0_NE   (1ull << 5)
-#define CR0_WP   (1ull << 16)
-#define CR0_PG   (1ull << 31)
-#define CR4_PAE        (1ull << 5)
-#define CR4_OSFXSR     (1ull << 9)
-#define CR4_OSXMMEXCPT (1ull << 10)
-#define EFER_LME (1ull << 8)
-#define EFER_LMA (1ull << 10)
-#define EFER_NXE (1ull << 11)
 
 /* Page-table entry bits (SDM Vol. 3A §4.5, Tables 4-15 to 4-18). */
 #define PTE_P    (1ull << 0)
