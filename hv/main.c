@@ -165,16 +165,21 @@ static void hv_print_config(const struct boot_info *bi)
 	}
 }
 
+/* One line per file a VM names; the CRC-32 once per file read (entries
+ * sharing a file take the first's). */
 static void hv_print_files(const struct boot_info *bi)
 {
+	uint32_t crc[BOOT_MAX_FILES];
 	unsigned i;
 
 	for (i = 0; i < bi->nfiles; i++) {
 		const struct boot_file *f = &bi->files[i];
+
+		crc[i] = f->first < i ? crc[f->first]
+		         : crc32_update(0, (const void *)(uintptr_t)f->hpa, f->size);
 		log_info("file: %s: %llu bytes at %#llx, crc32 %08x (vm '%s')",
 		         f->path, (unsigned long long)f->size,
-		         (unsigned long long)f->hpa,
-		         crc32_update(0, (const void *)(uintptr_t)f->hpa, f->size),
+		         (unsigned long long)f->hpa, crc[i],
 		         bi->config.vm[f->vm].name);
 	}
 	if (bi->fb.base)
