@@ -107,6 +107,7 @@ to_hv=$1 at_efi=$2
 first=$(first_insn "$log")
 ready=$(sed -n 's/^run: .* VM(s) ready, .* \([0-9]*\) TSC ticks since efi_main$/\1/p' "$log")
 reads=$(sed -n 's/^boot: .* in \([0-9]*\) TSC ticks$/\1/p' "$log")
+crcs=$(sed -n 's/^file: CRC-32 of [0-9]* bytes in \([0-9]*\) TSC ticks.*/\1/p' "$log")
 printf '\nTwo VMs naming the same %s-byte kernel and %s-byte initramfs (big.cfg)\n' \
 	"$KERNEL_BYTES" "$INITRD_BYTES"
 row "measure" "instructions"
@@ -115,3 +116,4 @@ row "  of which reading the files from the ESP" "$reads"
 row "efi_main -> run loop (both VMs created)" "$ready"
 row "efi_main -> first guest instruction" "$((first - at_efi))"
 row "  less the file reads" "$((first - at_efi - reads))"
+row "    of which the files' CRC-32s (hv_print_files)" "$crcs"
