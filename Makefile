@@ -61,6 +61,7 @@ PURE_C     += hv/console.c
 PURE_C     += hv/exc_dump.c
 PURE_C     += hv/acpi.c
 PURE_C     += hv/crc32.c
+PURE_C     += boot/file_table.c
 PURE_C     += hv/memmap.c
 PURE_C     += hv/mmu_flags.c
 PURE_C     += hv/dev/vuart.c

@@ -50,12 +50,20 @@ struct rt_range {
 	uint32_t attrs;
 };
 
+/*
+ * One file a VM names. A file named several times (by several VMs, or
+ * twice by one) is read once: every entry naming it has the hpa and size
+ * of the first, and its bytes are read-only for everyone (the loaders
+ * copy from them into each VM's RAM).
+ */
 struct boot_file {
-	char path[CONFIG_PATH_MAX];
+	char path[CONFIG_PATH_MAX]; /* as this entry's config line spells it */
 	uint64_t hpa;       /* where boot/ loaded it (LoaderData pages) */
 	uint64_t size;      /* bytes */
 	unsigned vm;        /* index into config.vm[] */
 	int module;         /* -1: the VM's image; else index into module[] */
+	unsigned first;     /* index of the entry the file was read for
+	                     * (this entry's own index if it was) */
 };
 
 struct boot_fb {
