@@ -38,7 +38,6 @@ static const uint32_t sw_msr_index[SW_MSR_COUNT] = {
 };
 
 static struct vcpu *loaded_vcpu;    /* whose VMCS and FPU state are live */
-static bool switch_barrier_due;     /* another VM ran since the last entry */
 
 /* ---- FPU and software-switched MSRs ------------------------------------- */
 
@@ -143,30 +142,34 @@ static void vm_switch_barrier(void)
 		wrmsr(MSR_IA32_FLUSH_CMD, FLUSH_CMD_L1D);
 	if (vmx.mit.verw)
 		__asm__ __volatile__("verw %0" : : "m"(data_sel) : "cc");
-	switch_barrier_due = false;
 }
 
-/* Make v the vCPU whose state is in the CPU. */
-static void vcpu_load(struct vcpu *v)
+/* Make v the vCPU whose state is in the CPU; false if its VMCS cannot be
+ * made current (then nothing of v is loaded). A switch from another
+ * vCPU ends with the barrier between VMs, so it runs once per switch and
+ * costs nothing on the exit path. */
+static bool vcpu_load(struct vcpu *v)
 {
 	unsigned i;
 
 	if (loaded_vcpu == v)
-		return;
+		return true;
 	if (loaded_vcpu) {
 		fpu_save(loaded_vcpu);
 		dr_save(loaded_vcpu);
 		for (i = 0; i < SW_MSR_COUNT; i++)
 			loaded_vcpu->sw_msr[i] = rdmsr(sw_msr_index[i]);
 	}
+	loaded_vcpu = NULL;
 	if (!vmptrld(v->vmcs_hpa))
-		log_error("vm '%s': VMPTRLD failed", v->vm->desc.name);
+		return false;
 	fpu_restore(v);
 	dr_restore(v);
 	for (i = 0; i < SW_MSR_COUNT; i++)
 		wrmsr(sw_msr_index[i], v->sw_msr[i]);
 	loaded_vcpu = v;
-	switch_barrier_due = true;
+	vm_switch_barrier();
+	return true;
 }
 
 /* ---- VMCS construction ---------------------------------------------------- */
@@ -380,7 +383,12 @@ enum exit_action vcpu_run(struct vcpu *v, uint64_t tsc_deadline)
 {
 	enum exit_action act = EXIT_RESUME;
 
-	vcpu_load(v);
+	if (!vcpu_load(v)) {
+		/* No VMCS of its own is current: nothing to dump. */
+		vm_stop(v->vm, "VMPTRLD of its VMCS at %#llx failed",
+		        (unsigned long long)v->vmcs_hpa);
+		return EXIT_STOP;
+	}
 	while (act == EXIT_RESUME) {
 		uint64_t now = rdtsc(), ticks;
 
@@ -388,8 +396,6 @@ enum exit_action vcpu_run(struct vcpu *v, uint64_t tsc_deadline)
 			return EXIT_YIELD;
 		ticks = (tsc_deadline - now) >> vmx.preemption_rate;
 		vmwrite(VMCS_PREEMPTION_TIMER, ticks > 0xffffffffu ? 0xffffffffu : ticks);
-		if (switch_barrier_due)
-			vm_switch_barrier();
 		if (vmx_run(&v->regs, v->launched) != 0)
 			return vcpu_entry_failed(v);
 		v->launched = true;

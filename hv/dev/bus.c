@@ -209,11 +209,23 @@ enum bus_result bus_mmio(struct bus *b, uint64_t gpa, unsigned size,
 
 /* ---- ports ------------------------------------------------------------------- */
 
+/* The port table is short (a handful of ranges): a scan of the sorted
+ * table beats the binary search and needs no span. */
+static struct bus_range *pio_find(struct bus *b, uint16_t port)
+{
+	struct bus_table *t = &b->t[BUS_PIO];
+	unsigned i;
+
+	for (i = 0; i < t->n && t->r[i].base <= port; i++)
+		if (port - t->r[i].base < t->r[i].size)
+			return &t->r[i];
+	return NULL;
+}
+
 enum bus_result bus_pio(struct bus *b, uint16_t port, unsigned size, bool in,
                         uint64_t *val)
 {
-	uint64_t span;
-	struct bus_range *r = bus_lookup(b, BUS_PIO, port, &span);
+	struct bus_range *r = pio_find(b, port);
 	bool first;
 
 	if (r) {
