@@ -48,13 +48,17 @@ HOST_CFLAGS := -std=c11 -O1 -g $(WARN) -I. -I$(GEN) \
 
 # --- sources ---------------------------------------------------------------
 ROOMS      := boot hv vmx ept gpu pvinfo iommu
+ROOMS      += hv/config
 HV_C       := $(foreach r,$(ROOMS),$(wildcard $(r)/*.c))
 HV_S       := $(foreach r,$(ROOMS),$(wildcard $(r)/*.S))
 HV_OBJS    := $(HV_C:%.c=$(OBJ)/%.o) $(HV_S:%.S=$(OBJ)/%.o)
 
 # Hardware-free modules: built into the hypervisor and into every unit test.
 PURE_C     :=
-PURE_C     += hv/config.c
+PURE_C     += hv/config/lex.c
+PURE_C     += hv/config/keys.c
+PURE_C     += hv/config/check.c
+PURE_C     += hv/config/parse.c
 PURE_C     += hv/palloc.c
 PURE_C     += hv/paging.c
 PURE_C     += hv/console.c

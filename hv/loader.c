@@ -8,7 +8,7 @@
  * information in loader_multiboot.c.
  */
 #include "hv/loader_priv.h"
-#include "hv/config.h"
+#include "hv/config/config.h"
 
 #include <stdarg.h>
 #include <stdio.h>

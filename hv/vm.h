@@ -10,7 +10,7 @@
 #include "ept/ept.h"
 #include "ept/trap.h"
 #include "hv/boot_info.h"
-#include "hv/config.h"
+#include "hv/config/config.h"
 #include "hv/vpci.h"
 #include "hv/vuart.h"
 #include "vmx/io.h"

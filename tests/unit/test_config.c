@@ -12,7 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "hv/config.h"
+#include "hv/config/config.h"
 
 #define MIB ((uint64_t)1 << 20)
 #define GIB ((uint64_t)1 << 30)

@@ -15,7 +15,7 @@
 #include <cmocka.h>
 
 #include "gpu/gen9_ids.h"
-#include "hv/config.h"
+#include "hv/config/config.h"
 
 /* A complete VM on lines 1-3; text appended to it starts on line 4. */
 #define VM_A "[vm a]\nmemory = 64M\nimage = \\efi\\a.efi\n"
