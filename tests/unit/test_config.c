@@ -1,5 +1,5 @@
 /*
- * tests/unit/test_config.c — unit tests of hv/config.c: the baregt.cfg
+ * tests/unit/test_config.c — unit tests of hv/config/: the baregt.cfg
  * format of docs/config.md, every error message with its line, the check
  * against the machine, size formatting and the enumeration names.
  */

@@ -1,5 +1,5 @@
 /*
- * tests/unit/test_config_keys.c — unit tests of the newer hv/config.c
+ * tests/unit/test_config_keys.c — unit tests of the newer hv/config/
  * keys: the global `time_slice` (scheduler slice, "N ms" or "N us",
  * 100us..1000ms, default 10ms) and the per-VM `testdev` switch (off/on).
  * Values, defaults, and every error with its exact message and line.
