@@ -516,32 +516,14 @@ static const char *word_of(enum key_id key, unsigned value)
 	return value < rule->nwords ? rule->words[value] : "?";
 }
 
-const char *config_log_level_name(enum log_level l)
-{
-	return word_of(KEY_LOG_LEVEL, (unsigned)l);
-}
+/* The name functions of config.h, one line per enumeration. */
+#define NAME_OF(function, type, key) \
+	const char *function(type value) { return word_of(key, (unsigned)value); }
 
-const char *config_on_exit_name(enum on_exit e)
-{
-	return word_of(KEY_ON_EXIT, (unsigned)e);
-}
-
-const char *config_selftest_name(enum selftest s)
-{
-	return word_of(KEY_SELFTEST, (unsigned)s);
-}
-
-const char *config_vtd_invalidation_name(enum vtd_invalidation v)
-{
-	return word_of(KEY_VTD_INVALIDATION, (unsigned)v);
-}
-
-const char *config_gpu_dma_name(enum gpu_dma_choice g)
-{
-	return word_of(KEY_GPU_DMA, (unsigned)g);
-}
-
-const char *config_vgpu_name(enum vgpu_type t)
-{
-	return word_of(KEY_VGPU, (unsigned)t);
-}
+NAME_OF(config_log_level_name, enum log_level, KEY_LOG_LEVEL)
+NAME_OF(config_on_exit_name, enum on_exit, KEY_ON_EXIT)
+NAME_OF(config_selftest_name, enum selftest, KEY_SELFTEST)
+NAME_OF(config_vtd_invalidation_name, enum vtd_invalidation,
+        KEY_VTD_INVALIDATION)
+NAME_OF(config_gpu_dma_name, enum gpu_dma_choice, KEY_GPU_DMA)
+NAME_OF(config_vgpu_name, enum vgpu_type, KEY_VGPU)
