@@ -9,6 +9,8 @@
 
 #include "hv/config/config.h"
 
+#include <string.h>
+
 #if defined(__GNUC__)
 #define PRINTF_LIKE(fmt, args) __attribute__((format(printf, fmt, args)))
 #else
@@ -72,8 +74,23 @@ static inline bool is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
-struct span span_trim(struct span t);
-bool span_is(struct span t, const char *word);
+/* Inline: the parser calls these for every key and line. */
+static inline struct span span_trim(struct span t)
+{
+	while (t.len > 0 && is_blank(t.s[0])) {
+		t.s++;
+		t.len--;
+	}
+	while (t.len > 0 && is_blank(t.s[t.len - 1]))
+		t.len--;
+	return t;
+}
+
+static inline bool span_is(struct span t, const char *word)
+{
+	return strlen(word) == t.len && memcmp(t.s, word, t.len) == 0;
+}
+
 bool span_is_ignoring_case(struct span t, const char *name);
 bool span_has_blank(struct span t);
 /* Copy t and a NUL into buf, which holds at least t.len + 1 bytes. */

@@ -118,22 +118,6 @@ bool config_fail(struct parser *p, const char *fmt, ...)
 
 /* ---- spans ----------------------------------------------------------- */
 
-struct span span_trim(struct span t)
-{
-	while (t.len > 0 && is_blank(t.s[0])) {
-		t.s++;
-		t.len--;
-	}
-	while (t.len > 0 && is_blank(t.s[t.len - 1]))
-		t.len--;
-	return t;
-}
-
-bool span_is(struct span t, const char *word)
-{
-	return strlen(word) == t.len && memcmp(t.s, word, t.len) == 0;
-}
-
 bool span_has_blank(struct span t)
 {
 	return memchr(t.s, ' ', t.len) != NULL || memchr(t.s, '\t', t.len) != NULL;
