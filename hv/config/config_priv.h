@@ -24,7 +24,7 @@
 #define GIB ((uint64_t)1 << 30)
 #define TIB ((uint64_t)1 << 40)
 
-#define SIZE_TEXT_MAX     24         /* 20 digits, a unit and the NUL fit */
+#define SIZE_TEXT_MAX 24   /* 20 digits, a unit and the NUL fit */
 
 /* ---- spans of the file's text (lex.c) -------------------------------- */
 
