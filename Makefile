@@ -54,7 +54,10 @@ HV_OBJS    := $(HV_C:%.c=$(OBJ)/%.o) $(HV_S:%.S=$(OBJ)/%.o)
 
 # Hardware-free modules: built into the hypervisor and into every unit test.
 PURE_C     :=
-PURE_C     += hv/config.c
+PURE_C     += hv/config/lex.c
+PURE_C     += hv/config/keys.c
+PURE_C     += hv/config/check.c
+PURE_C     += hv/config/parse.c
 PURE_C     += hv/palloc.c
 PURE_C     += hv/paging.c
 PURE_C     += hv/console.c

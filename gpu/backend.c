@@ -11,7 +11,7 @@
 #include "gpu/ggtt.h"
 #include "gpu/gpu_dma.h"
 #include "gpu/model.h"
-#include "hv/config.h"
+#include "hv/config/config.h"
 #include "hv/console.h"
 #include "hv/mm.h"
 #include "hv/pci.h"

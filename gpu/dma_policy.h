@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "hv/config.h"
+#include "hv/config/config.h"
 
 enum gpu_dma_mode {
 	GPU_DMA_IOVA,      /* VM window base = 32 GiB x (id + 1): isolation */

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include "gpu/gen9.h"
 #include "gpu/gen9_probe.h"
-#include "hv/config.h"
+#include "hv/config/config.h"
 #include "hv/dev/vpci.h"
 
 #define GEN9_VENDOR_NONE   0xffffu

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "gpu/dma_policy.h"
-#include "hv/config.h"
+#include "hv/config/config.h"
 
 #define GPU_IOVA_WINDOW     (32ull << 30)
 #define GPU_IOVA_MAX_VMS    15          /* 16 windows in a 39-bit space */

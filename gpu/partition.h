@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "hv/config.h"
+#include "hv/config/config.h"
 
 #define GM_HOST_LOW     (128ull << 20)   /* aperture the host keeps */
 #define GM_HOST_HIGH    (384ull << 20)   /* hidden GM the host keeps */

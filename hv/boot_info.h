@@ -10,7 +10,7 @@
 #define BAREGT_HV_BOOT_INFO_H
 
 #include <stdint.h>
-#include "hv/config.h"
+#include "hv/config/config.h"
 
 #define BOOT_INFO_MAGIC     0x4f4f425447455241ull /* "AREGTBOO" */
 #define BOOT_MAX_MEM        512  /* memory-map ranges kept */

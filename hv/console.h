@@ -11,7 +11,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
-#include "hv/config.h"
+#include "hv/config/config.h"
 
 #define CON_LINE_MAX 256  /* longest formatted line, newline included */
 

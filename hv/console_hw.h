@@ -7,7 +7,7 @@
 #define BAREGT_HV_CONSOLE_HW_H
 
 #include <stdbool.h>
-#include "hv/config.h"
+#include "hv/config/config.h"
 
 /* Boot phase: 0xE9 if present, and COM1 unless with_serial is false. */
 void console_hw_early(bool with_serial);

@@ -6,7 +6,7 @@
 #ifndef BAREGT_HV_EFIRT_H
 #define BAREGT_HV_EFIRT_H
 
-#include "hv/config.h"
+#include "hv/config/config.h"
 
 /* Shut down or reset as on_exit says; returns only if the firmware did. */
 void efirt_reset(void *efi_rt, enum on_exit how);

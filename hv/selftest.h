@@ -6,7 +6,7 @@
 #ifndef BAREGT_HV_SELFTEST_H
 #define BAREGT_HV_SELFTEST_H
 
-#include "hv/config.h"
+#include "hv/config/config.h"
 
 void selftest_run(enum selftest which);
 

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include "ept/ept.h"
 #include "hv/boot_info.h"
-#include "hv/config.h"
+#include "hv/config/config.h"
 #include "hv/dev/bus.h"
 #include "hv/dev/dev.h"
 #include "hv/dev/vpci.h"

@@ -6,6 +6,7 @@
  * and "Entry state"). Private to hv/load/ (common.h).
  */
 #include "hv/load/common.h"
+#include "hv/config/config.h"
 
 #include <stdarg.h>
 #include <stdio.h>

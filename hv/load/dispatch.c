@@ -8,7 +8,7 @@
 #include "hv/load/common.h"
 #include "hv/load/elf64.h"
 #include "hv/load/multiboot.h"
-#include "hv/config.h"
+#include "hv/config/config.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /*
- * tests/unit/test_config.c — unit tests of hv/config.c: the baregt.cfg
+ * tests/unit/test_config.c — unit tests of hv/config/: the baregt.cfg
  * format of docs/config.md, every error message with its line, the check
  * against the machine, size formatting and the enumeration names.
  */
@@ -12,7 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "hv/config.h"
+#include "hv/config/config.h"
 
 #define MIB ((uint64_t)1 << 20)
 #define GIB ((uint64_t)1 << 30)

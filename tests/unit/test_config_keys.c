@@ -1,5 +1,5 @@
 /*
- * tests/unit/test_config_keys.c — unit tests of the newer hv/config.c
+ * tests/unit/test_config_keys.c — unit tests of the newer hv/config/
  * keys: the global `time_slice` (scheduler slice, "N ms" or "N us",
  * 100us..1000ms, default 10ms) and the per-VM `testdev` switch (off/on).
  * Values, defaults, and every error with its exact message and line.
@@ -15,7 +15,7 @@
 #include <cmocka.h>
 
 #include "gpu/gen9_ids.h"
-#include "hv/config.h"
+#include "hv/config/config.h"
 
 /* A complete VM on lines 1-3; text appended to it starts on line 4. */
 #define VM_A "[vm a]\nmemory = 64M\nimage = \\efi\\a.efi\n"

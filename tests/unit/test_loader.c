@@ -23,7 +23,7 @@
 #include <sys/mman.h>
 #include <cmocka.h>
 
-#include "hv/config.h"     /* CONFIG_ERROR_MAX */
+#include "hv/config/config.h"     /* CONFIG_ERROR_MAX */
 #include "hv/load/load.h"
 
 #define KIB  ((uint64_t)1 << 10)

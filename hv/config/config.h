@@ -1,13 +1,16 @@
 /*
- * hv/config.h — the BareGT configuration: what baregt.cfg says.
+ * hv/config/config.h — the BareGT configuration: what baregt.cfg says.
  *
  * config_parse() turns the text of the file into a struct config. It is
- * pure C (no allocation, no I/O) so the unit tests compile the same source.
+ * pure C (no allocation, no I/O) so the unit tests compile the same source:
+ * hv/config/lex.c (spans, quoting, numbers, sizes, errors), keys.c (the key
+ * table and one setter per kind of value), check.c (what a section, the
+ * file and the machine must satisfy), parse.c (the line loop, sections).
  * Every problem is reported with the line it was found on; no line is ever
  * silently ignored. The format is documented in docs/config.md.
  */
-#ifndef BAREGT_HV_CONFIG_H
-#define BAREGT_HV_CONFIG_H
+#ifndef BAREGT_HV_CONFIG_CONFIG_H
+#define BAREGT_HV_CONFIG_CONFIG_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -47,7 +50,6 @@ enum vgpu_type {
 	VGPU_1,
 };
 
-/* Boot-time self-tests of the core's own protections (docs/config.md). */
 /* How VT-d invalidations are issued (VTD-FACTS §4, §6). */
 enum vtd_invalidation {
 	VTD_INV_AUTO = 0,    /* the queue where ECAP.QI, else registers */
@@ -62,6 +64,7 @@ enum gpu_dma_choice {
 	GPU_DMA_UNTRANSLATED,    /* GGTT entries hold HPAs */
 };
 
+/* Boot-time self-tests of the core's own protections (docs/config.md). */
 enum selftest {
 	SELFTEST_NONE = 0,
 	SELFTEST_WRITE_TEXT, /* store into hypervisor text: expect #PF */
