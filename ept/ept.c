@@ -23,6 +23,11 @@ bool ept_unmap(struct ept *e, uint64_t gpa, uint64_t size)
 	return pt_unmap(&e->pt, gpa, size);
 }
 
+bool ept_write_protect(struct ept *e, uint64_t gpa, uint64_t size, bool on)
+{
+	return ept_protect(e, gpa, size, on ? PT_EXEC : PT_WRITE | PT_EXEC);
+}
+
 bool ept_protect(struct ept *e, uint64_t gpa, uint64_t size, unsigned flags)
 {
 	uint64_t off, hpa;

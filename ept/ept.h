@@ -23,6 +23,9 @@ bool ept_init(struct ept *e, pt_alloc_fn alloc, void *ctx, bool allow_1g);
 bool ept_map_ram(struct ept *e, uint64_t gpa, uint64_t hpa, uint64_t size);
 /* Remove [gpa, gpa+size) (large pages are split where needed). */
 bool ept_unmap(struct ept *e, uint64_t gpa, uint64_t size);
+/* The write-protect half of a BUS_WRITE_PROTECT range (hv/dev/bus.h):
+ * on, the pages are read+execute (a write exits); off, RAM rights again. */
+bool ept_write_protect(struct ept *e, uint64_t gpa, uint64_t size, bool on);
 /* Change the rights of mapped pages (PT_WRITE/PT_EXEC; always readable). */
 bool ept_protect(struct ept *e, uint64_t gpa, uint64_t size, unsigned flags);
 /* GPA → HPA; false if not mapped. */

@@ -24,6 +24,42 @@ static enum gpu_dma_mode gpu_mode = GPU_DMA_REFUSED;
 static uint64_t gpu_scratch_hpa, gpu_scratch_addr;
 static uint64_t gpu_faults;
 
+/* Who owns which part of the domain: each VM's window, for faults. */
+static struct gpu_dma_window {
+	bool used;
+	uint64_t base, size;
+	const char *vm_name;
+	uint64_t faults;
+} gpu_windows[GPU_IOVA_MAX_VMS];
+
+static struct gpu_dma_window *window_of(uint64_t iova)
+{
+	unsigned i;
+
+	for (i = 0; i < GPU_IOVA_MAX_VMS; i++)
+		if (gpu_windows[i].used && iova >= gpu_windows[i].base &&
+		    iova - gpu_windows[i].base < gpu_windows[i].size)
+			return &gpu_windows[i];
+	return NULL;
+}
+
+/* The IOMMU's fault poll asks whose a fault is (iommu/iommu.h): the VM
+ * whose window the GPU's IOVA falls in (counted for its report), or NULL
+ * (another device, the scratch page, no window). */
+static const char *gpu_dma_fault_owner(void *ctx, uint16_t sid, uint64_t iova)
+{
+	struct gpu_dma_window *w;
+
+	(void)ctx;
+	if (sid != ((uint16_t)gpu_bus << 8 | gpu_devfn))
+		return NULL;
+	w = window_of(iova);
+	if (!w)
+		return NULL;
+	w->faults++;
+	return w->vm_name;
+}
+
 bool gpu_dma_init(uint8_t bus, uint8_t devfn, const struct gen9_device *dev)
 {
 	bool big = gen9_superpages_ok(dev);
@@ -42,6 +78,7 @@ bool gpu_dma_init(uint8_t bus, uint8_t devfn, const struct gen9_device *dev)
 	    !iommu_sync())
 		return false;
 	gpu_domain_ready = true;
+	iommu_set_fault_owner(gpu_dma_fault_owner, NULL);
 	log_info("gpu: DMA domain %u for %02x:%02x.%x: %s pages (%s), %d RMRR(s)%s",
 	         GPU_DOMAIN_ID, gpu_bus, gpu_devfn >> 3, gpu_devfn & 7,
 	         big ? "superpages allowed" : "4K", gen9_platform_name(dev->platform),
@@ -101,8 +138,9 @@ uint64_t gpu_dma_scratch(void)
 	return gpu_scratch_addr;
 }
 
-bool gpu_dma_add_vm(unsigned vm_id, uint64_t ram_hpa, uint64_t ram_bytes,
-                    uint64_t *iova_base, char *err, size_t errlen)
+bool gpu_dma_add_vm(unsigned vm_id, const char *vm_name, uint64_t ram_hpa,
+                    uint64_t ram_bytes, uint64_t *iova_base, char *err,
+                    size_t errlen)
 {
 	uint64_t base;
 
@@ -130,34 +168,54 @@ bool gpu_dma_add_vm(unsigned vm_id, uint64_t ram_hpa, uint64_t ram_bytes,
 		base = ram_hpa;
 		break;
 	}
+	if (vm_id >= GPU_IOVA_MAX_VMS) {
+		snprintf(err, errlen, "at most %u vGPUs", GPU_IOVA_MAX_VMS);
+		return false;
+	}
 	if (!iommu_domain_map(&gpu_domain, base, ram_hpa, ram_bytes, true) ||
 	    !iommu_sync()) {
 		snprintf(err, errlen, "cannot map its RAM in the GPU's domain");
 		return false;
 	}
+	gpu_windows[vm_id] = (struct gpu_dma_window){ true, base, ram_bytes,
+	                                              vm_name, 0 };
 	*iova_base = base;
 	return true;
 }
 
 void gpu_dma_remove_vm(uint64_t iova_base, uint64_t ram_bytes)
 {
+	struct gpu_dma_window *w = window_of(iova_base);
+
 	if (!gpu_domain_ready)
 		return;
 	iommu_domain_unmap(&gpu_domain, iova_base, ram_bytes);
 	iommu_sync();
+	if (w)
+		w->used = false;
+}
+
+uint64_t gpu_dma_faults_of(uint64_t iova_base)
+{
+	struct gpu_dma_window *w = window_of(iova_base);
+
+	return w ? w->faults : 0;
 }
 
 bool gpu_dma_translate(void *ctx, uint64_t iova, bool write, uint64_t *hpa)
 {
 	enum vtd_fault f = iommu_translate(gpu_bus, gpu_devfn, iova, write, hpa);
+	const char *owner;
 
 	(void)ctx;
 	if (f == VTD_OK)
 		return true;
+	owner = gpu_dma_fault_owner(NULL, (uint16_t)gpu_bus << 8 | gpu_devfn, iova);
 	if (gpu_faults++ < FAULTS_LOGGED)
-		log_warn("gpu: DMA fault: %02x:%02x.%x %s at IOVA %#llx: %s%s",
+		log_warn("gpu: DMA fault: %02x:%02x.%x %s at IOVA %#llx: %s%s%s%s%s",
 		         gpu_bus, gpu_devfn >> 3, gpu_devfn & 7,
 		         write ? "write" : "read", (ull)iova, vtd_fault_name(f),
+		         owner ? " (vm '" : "", owner ? owner : "", owner ? "')" : "",
 		         gpu_faults == FAULTS_LOGGED ? " (further faults counted,"
 		         " not logged)" : "");
 	return false;

@@ -40,9 +40,13 @@ uint64_t gpu_dma_scratch(void);
 
 /* Map a VM's RAM in the domain; *iova_base gets its window's base. On
  * failure false with the reason in err. */
-bool gpu_dma_add_vm(unsigned vm_id, uint64_t ram_hpa, uint64_t ram_bytes,
-                    uint64_t *iova_base, char *err, size_t errlen);
+bool gpu_dma_add_vm(unsigned vm_id, const char *vm_name, uint64_t ram_hpa,
+                    uint64_t ram_bytes, uint64_t *iova_base, char *err,
+                    size_t errlen);
 void gpu_dma_remove_vm(uint64_t iova_base, uint64_t ram_bytes);
+/* DMA faults in the window at iova_base during the run (the VT-d fault
+ * poll's and the software walker's). */
+uint64_t gpu_dma_faults_of(uint64_t iova_base);
 
 /* The GPU's DMA as the IOMMU treats it (the software walker): for the
  * software model of the GT. Faults are counted; the first are logged. */

@@ -351,7 +351,8 @@ static bool vgpu_ggtt_init(struct vgpu *g)
 	uint64_t *guest;
 	char err[160];
 
-	if (!gpu_dma_add_vm(vm->id, vm->ram_hpa, vm->ram_bytes, &g->iova_base,
+	if (!gpu_dma_add_vm(vm->id, vm->name, vm->ram_hpa, vm->ram_bytes,
+	                    &g->iova_base,
 	                    err, sizeof(err))) {
 		log_error("vm '%s': vgpu: %s", vm->name, err);
 		return false;
@@ -461,10 +462,12 @@ void vgpu_report(const struct vgpu *g)
 	log_info("vm '%s': vgpu: GGTT writes %llu: %llu applied, %llu not present"
 	         " and %llu outside its RAM sent to scratch, %llu outside its"
 	         " windows dropped; aperture accesses %llu, %llu outside its"
-	         " window", g->vm->name, (ull)g->ggtt.writes, (ull)g->ggtt.applied,
+	         " window; DMA faults in its window %llu", g->vm->name,
+	         (ull)g->ggtt.writes, (ull)g->ggtt.applied,
 	         (ull)g->ggtt.not_present, (ull)g->ggtt.rejected,
 	         (ull)g->ggtt.dropped, (ull)s->aperture_accesses,
-	         (ull)s->aperture_outside);
+	         (ull)s->aperture_outside,
+	         (ull)(g->dma_mapped ? gpu_dma_faults_of(g->iova_base) : 0));
 }
 
 void vgpu_destroy(struct vgpu *g)

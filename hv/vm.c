@@ -71,7 +71,7 @@ static bool vm_protect(void *ctx, uint64_t gpa, uint64_t size, bool on)
 {
 	struct vm *vm = ctx;
 
-	if (!ept_protect(&vm->ept, gpa, size, on ? PT_EXEC : PT_WRITE | PT_EXEC))
+	if (!ept_write_protect(&vm->ept, gpa, size, on))
 		return false;
 	if (vm->vcpu.launched)
 		invept(INVEPT_SINGLE_CONTEXT, vm->ept.eptp);

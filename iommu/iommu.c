@@ -444,6 +444,17 @@ enum vtd_fault iommu_translate(uint8_t bus, uint8_t devfn, uint64_t iova,
 
 /* ---- faults during runs ----------------------------------------------------- */
 
+static const char *(*fault_owner)(void *ctx, uint16_t sid, uint64_t iova);
+static void *fault_owner_ctx;
+
+void iommu_set_fault_owner(const char *(*owner)(void *ctx, uint16_t sid,
+                                                uint64_t iova),
+                           void *ctx)
+{
+	fault_owner = owner;
+	fault_owner_ctx = ctx;
+}
+
 unsigned iommu_poll_faults(void)
 {
 	struct vtd_fault_record rec[FAULTS_PER_POLL];
@@ -458,14 +469,20 @@ unsigned iommu_poll_faults(void)
 		n = vtd_unit_faults(&iu->hw, rec, FAULTS_PER_POLL, &overflow);
 		if (overflow)
 			vtd_fault_log_overflow(&iu->flog);
-		for (k = 0; k < n && k < FAULTS_PER_POLL; k++)
+		for (k = 0; k < n && k < FAULTS_PER_POLL; k++) {
+			const char *vm = fault_owner ?
+				fault_owner(fault_owner_ctx, rec[k].sid, rec[k].page) :
+				NULL;
+
 			if (vtd_fault_log_note(&iu->flog, &rec[k]))
 				log_warn("vtd: unit %u: fault: %02x:%02x.%x %s at IOVA %#llx:"
-				         " reason %#x (%s)", i, rec[k].sid >> 8,
+				         " reason %#x (%s)%s%s%s", i, rec[k].sid >> 8,
 				         (rec[k].sid >> 3) & 0x1f, rec[k].sid & 7,
 				         rec[k].read ? "read" : "write",
 				         (unsigned long long)rec[k].page, rec[k].reason,
-				         vtd_fault_reason_name(rec[k].reason));
+				         vtd_fault_reason_name(rec[k].reason),
+				         vm ? " (vm '" : "", vm ? vm : "", vm ? "')" : "");
+		}
 		if (n > FAULTS_PER_POLL)
 			vtd_fault_log_unread(&iu->flog, n - FAULTS_PER_POLL);
 		total += n;

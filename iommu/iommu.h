@@ -102,6 +102,12 @@ enum vtd_fault iommu_translate(uint8_t bus, uint8_t devfn, uint64_t iova,
 unsigned iommu_poll_faults(void);
 /* A last poll, then per translating unit the run's totals. */
 void iommu_report_faults(void);
+/* Whose is a fault? The owner of a domain (the GPU's: gpu/gpu_dma.c)
+ * names the VM whose memory a source's address falls in, or NULL; the
+ * poll then logs it with the fault. */
+void iommu_set_fault_owner(const char *(*owner)(void *ctx, uint16_t sid,
+                                                uint64_t iova),
+                           void *ctx);
 
 /* QEMU self-test: leave every translating unit as a laptop's firmware
  * does (queued invalidation and translation on from before, interrupt

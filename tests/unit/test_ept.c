@@ -336,6 +336,19 @@ static void test_protect_range_and_restore(void **state)
 	EXPECT_XLATE(0x200000, 0x80200000ull, RWX);
 }
 
+/* The write-protect half the bus asks for: read+execute, then RAM again. */
+static void test_write_protect_on_off(void **state)
+{
+	(void)state;
+	assert_true(ept_map_ram(&ept, 0, 0x80000000ull, MIB2));
+	assert_true(ept_write_protect(&ept, 0x100000, KIB4, true));
+	EXPECT_XLATE(0x100000, 0x80100000ull, PT_EXEC);
+	EXPECT_XLATE(0x101000, 0x80101000ull, RWX);
+	assert_true(ept_write_protect(&ept, 0x100000, KIB4, false));
+	EXPECT_XLATE(0x100000, 0x80100000ull, RWX);
+	assert_false(ept_write_protect(&ept, 0x400000, KIB4, true));  /* unmapped */
+}
+
 static void test_protect_inside_1g(void **state)
 {
 	(void)state;
@@ -585,6 +598,7 @@ int main(void)
 		T(test_isolation_reports_lowest_gpa),
 		T(test_isolation_remapped_page_inside_ram),
 		T(test_destroy_frees_everything),
+		T(test_write_protect_on_off),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -472,6 +472,36 @@ static void test_faults_polled(void **state)
 	assert_int_equal(count_logged("during the run"), 1);   /* unit 1 is off */
 }
 
+/* The owner of a domain names the VM a fault's address belongs to; the
+ * poll logs it with the fault (and asks only with the fault's source). */
+static unsigned owner_calls;
+
+static const char *owner_of(void *ctx, uint16_t sid, uint64_t iova)
+{
+	assert_ptr_equal(ctx, &owner_calls);
+	owner_calls++;
+	return sid == 0x0010 && iova >= 0x800000000ull ? "g1" : NULL;
+}
+
+static void test_faults_named_by_owner(void **state)
+{
+	(void)state;
+	owner_calls = 0;
+	unit[0].cap = cap_nfr(unit[0].cap, 4);
+	assert_true(iommu_init_platform(&platform, dmar, dmar_len, false));
+	attach_gpu();
+	iommu_set_fault_owner(owner_of, &owner_calls);
+	record(&unit[0], 0, 0x800003000ull, 0x0010, 0x05);
+	record(&unit[0], 1, 0x1000, 0x0010, 0x05);
+	assert_int_equal(iommu_poll_faults(), 2);
+	assert_int_equal(owner_calls, 2);
+	assert_logged("warning: vtd: unit 0: fault: 00:02.0 write at IOVA 0x800003000:"
+	              " reason 0x5 (write to non-writable page) (vm 'g1')");
+	assert_int_equal(count_logged("at IOVA 0x1000: reason 0x5 (write to"
+	                              " non-writable page)\n"), 1);   /* no owner */
+	iommu_set_fault_owner(NULL, NULL);
+}
+
 /* ---- other machines ----------------------------------------------------------- */
 
 static void test_qemu_single_unit(void **state)
@@ -540,6 +570,7 @@ int main(void)
 		T(test_unit_that_cannot_be_taken_over),
 		T(test_register_mode),
 		T(test_faults_polled),
+		T(test_faults_named_by_owner),
 		T(test_qemu_single_unit),
 		T(test_coherent_units_flush_nothing),
 		T(test_no_dmar),
