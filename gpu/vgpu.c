@@ -476,6 +476,7 @@ void vgpu_destroy(struct vgpu *g)
 
 	for (bar = 0; bar < VPCI_BARS; bar++)
 		vgpu_bar_uninstall(g, bar);
+	vpci_remove(g->vm->pci, 2, 0, &g->pci);
 	if (g->ggtt.guest) {
 		vgpu_ggtt_scrub(g);
 		palloc_free(&hv_palloc, (uint64_t)(uintptr_t)g->ggtt.guest,

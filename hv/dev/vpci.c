@@ -390,6 +390,16 @@ bool vpci_add(struct vpci_bus *b, unsigned dev, unsigned fn, struct vpci_func *f
 	return true;
 }
 
+bool vpci_remove(struct vpci_bus *b, unsigned dev, unsigned fn,
+                 const struct vpci_func *f)
+{
+	if (dev >= VPCI_DEVS || fn >= VPCI_FUNCS || f == NULL ||
+	    b->fn[dev][fn] != f)
+		return false;
+	b->fn[dev][fn] = NULL;
+	return true;
+}
+
 /* ---- mechanism #1 (PCI Local Bus Spec 3.0 §3.2.2.3.2) ------------------ */
 
 /* The function CONFIG_ADDRESS selects, or NULL: enable clear, bus != 0. */

@@ -83,6 +83,9 @@ struct vpci_bus {
 void vpci_bus_init(struct vpci_bus *b);
 /* Put f at dev.fn; false if the slot is taken or out of range. */
 bool vpci_add(struct vpci_bus *b, unsigned dev, unsigned fn, struct vpci_func *f);
+/* Take f off dev.fn; false if that slot does not hold f. */
+bool vpci_remove(struct vpci_bus *b, unsigned dev, unsigned fn,
+                 const struct vpci_func *f);
 
 /* A function with a type-0 header, everything read-only but the
  * command register's I/O, memory, bus-master and interrupt-disable bits,

@@ -916,6 +916,14 @@ static void test_add_slot_rules(void **state)
 	assert_ptr_equal(bus.fn[31][0], &bridge);
 	assert_int_equal(vpci_ecam_read(&bus, ECAM(GPU_DEV, 7, 0), 4), 0x12348086);
 	assert_int_equal(vpci_ecam_read(&bus, ECAM(31, 0, 0), 4), 0x191f8086);
+	/* removal: only what the slot holds */
+	assert_false(vpci_remove(&bus, GPU_DEV, 0, &other));
+	assert_ptr_equal(bus.fn[GPU_DEV][0], &gpu);
+	assert_false(vpci_remove(&bus, 32, 0, &gpu));
+	assert_true(vpci_remove(&bus, GPU_DEV, 0, &gpu));
+	assert_null(bus.fn[GPU_DEV][0]);
+	assert_int_equal(vpci_ecam_read(&bus, ECAM(GPU_DEV, 0, 0), 4), 0xffffffffu);
+	assert_false(vpci_remove(&bus, GPU_DEV, 0, &gpu));
 }
 
 #define T(f) cmocka_unit_test_setup(f, setup)
