@@ -122,3 +122,14 @@ void gpu_backend_scrub(const struct gpu_backend *be, uint64_t scratch)
 	         " %llu kept for the boot framebuffer", (ull)(n - be->fb_gm_size / GGTT_PAGE),
 	         (ull)(be->fb_gm_size / GGTT_PAGE));
 }
+
+void gpu_backend_report(const struct gpu_backend *be)
+{
+	if (!be || be->hardware)
+		return;
+	log_info("gpu: software model: %llu GGTT flush(es), %llu aperture"
+	         " access(es) through not-present entries, %llu DMA fault(s)",
+	         (unsigned long long)gpu_model.flushes,
+	         (unsigned long long)gpu_model.not_present,
+	         (unsigned long long)gpu_model.dma_faults);
+}

@@ -43,6 +43,11 @@ struct gpu_backend {
  * returned. NULL when there is no free PCI address for the model. */
 const struct gpu_backend *gpu_backend_probe(const struct gpu_platform *p);
 
+/* At the end of a run: the backend's own counters (the software model:
+ * GGTT flushes, aperture accesses through not-present entries, DMA its
+ * IOMMU domain refused). */
+void gpu_backend_report(const struct gpu_backend *be);
+
 /* Before the first vGPU: every GGTT entry but the boot framebuffer's
  * becomes the present scratch entry (scratch: its DMA address). */
 void gpu_backend_scrub(const struct gpu_backend *be, uint64_t scratch);

@@ -355,6 +355,7 @@ static void hv_run_vms(const struct boot_info *bi)
 	sched_run(vms, n, slice);
 	for (i = 0; i < n; i++)
 		vm_report_and_free(vms[i]);
+	gpu_backend_report(be);
 	vmx_exit();
 }
 
