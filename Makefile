@@ -79,6 +79,7 @@ PURE_C     += vmx/mitigate.c
 PURE_C     += vmx/gwalk.c
 PURE_C     += vmx/decode.c
 PURE_C     += vmx/emulate.c
+PURE_C     += vmx/insn_cache.c
 PURE_C     += hv/dev/bus.c
 PURE_C     += ept/ept.c
 PURE_C     += hv/dev/vpci.c

@@ -359,6 +359,10 @@ void vm_report_and_free(struct vm *vm)
 	log_info("vm '%s': %llu exits: %s", vm->desc.name,
 	         (unsigned long long)vm->exits_total, len ? line : "none");
 	vm_report_bus(vm);
+	if (vm->vcpu.icache.hits || vm->vcpu.icache.misses)
+		log_info("vm '%s': MMIO instruction cache: %llu hits, %llu misses",
+		         vm->desc.name, (unsigned long long)vm->vcpu.icache.hits,
+		         (unsigned long long)vm->vcpu.icache.misses);
 	if (vm->checks_passed || vm->checks_failed)
 		log_info("vm '%s': %u checks passed, %u failed", vm->desc.name,
 		         vm->checks_passed, vm->checks_failed);

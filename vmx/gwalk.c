@@ -28,6 +28,7 @@
  * MAXPHYADDR, which the walk does not know. A present PAE PDPTE is taken
  * as it is: the CPU checks those when CR3 is loaded (§4.4.1).
  */
+#include <stddef.h>
 #include "vmx/gwalk.h"
 #include "hv/x86.h"
 
@@ -52,7 +53,21 @@ struct walk {
 	bool writable;       /* R/W = 1 in every entry (set by finish) */
 	bool exec;           /* XD = 0 in every entry, or no NXE (by finish) */
 	bool pk;             /* the protection key refused the access */
+	struct gwalk_path *path;   /* NULL: not recorded */
 };
+
+static inline void record(struct walk *w, uint64_t gpa, unsigned size,
+                          uint64_t value)
+{
+	struct gwalk_path *p = w->path;
+
+	if (p && p->n < GWALK_PATH_MAX) {
+		p->gpa[p->n] = gpa;
+		p->value[p->n] = value;
+		p->size[p->n] = (uint8_t)size;
+		p->n++;
+	}
+}
 
 static bool user_access(const struct walk *w)
 {
@@ -78,6 +93,7 @@ entry_at(struct walk *w, uint64_t table_gpa, unsigned index, unsigned size,
 {
 	if (!w->read(w->ctx, table_gpa + (uint64_t)index * size, size, e))
 		return GW_BAD_TABLE;
+	record(w, table_gpa + (uint64_t)index * size, size, *e);
 	if (!(*e & E_P))
 		return GW_NOT_PRESENT;
 	if (size == 8 && (*e & E_XD) && !(w->r->efer & EFER_NXE))
@@ -178,13 +194,14 @@ static enum gwalk_result walk32(struct walk *w, uint64_t linear, uint64_t *out)
 
 static enum gwalk_result walk_pae(struct walk *w, uint64_t linear, uint64_t *out)
 {
-	uint64_t pdpte;
+	uint64_t pdpte, at;
 
 	linear &= 0xffffffffull;
+	at = (w->r->cr3 & 0xffffffe0ull) + (linear >> 30) * 8;
 	/* PDPTEs carry no R/W, U/S or XD bit: do not let them count. */
-	if (!w->read(w->ctx, (w->r->cr3 & 0xffffffe0ull) + (linear >> 30) * 8, 8,
-	             &pdpte))
+	if (!w->read(w->ctx, at, 8, &pdpte))
 		return GW_BAD_TABLE;
+	record(w, at, 8, pdpte);
 	if (!(pdpte & E_P))
 		return GW_NOT_PRESENT;
 	return walk64(w, pdpte & ADDR_MASK, 2, linear, out);
@@ -219,7 +236,34 @@ enum gwalk_result gwalk(const struct gwalk_regs *r, uint64_t linear,
                         unsigned access, gwalk_read_fn read, void *ctx,
                         uint64_t *gpa, uint32_t *pf_err)
 {
-	struct walk w = { r, read, ctx, access, ~0ull, 0, true, true, true, false };
+	return gwalk_record(r, linear, access, read, ctx, gpa, pf_err, NULL);
+}
+
+bool gwalk_path_unchanged(const struct gwalk_path *path, gwalk_read_fn read,
+                          void *ctx)
+{
+	unsigned i;
+
+	for (i = 0; i < path->n; i++) {
+		uint64_t v;
+
+		if (!read(ctx, path->gpa[i], path->size[i], &v) ||
+		    v != path->value[i])
+			return false;
+	}
+	return true;
+}
+
+enum gwalk_result gwalk_record(const struct gwalk_regs *r, uint64_t linear,
+                               unsigned access, gwalk_read_fn read, void *ctx,
+                               uint64_t *gpa, uint32_t *pf_err,
+                               struct gwalk_path *path)
+{
+	struct walk w = { r, read, ctx, access, ~0ull, 0, true, true, true, false,
+	                  path };
+
+	if (path)
+		path->n = 0;
 	enum gwalk_result res;
 
 	if (!(r->cr0 & CR0_PG)) {

@@ -62,4 +62,24 @@ enum gwalk_result gwalk(const struct gwalk_regs *r, uint64_t linear,
                         unsigned access, gwalk_read_fn read, void *ctx,
                         uint64_t *gpa, uint32_t *pf_err);
 
+/* The entries a walk read, in order (a PAE PDPTE included): with the same
+ * registers, the same entries give the same translation and rights, so
+ * re-reading them is how a cached translation is checked. */
+#define GWALK_PATH_MAX 5
+struct gwalk_path {
+	unsigned n;
+	uint64_t gpa[GWALK_PATH_MAX];
+	uint64_t value[GWALK_PATH_MAX];
+	uint8_t size[GWALK_PATH_MAX];        /* 4 or 8 */
+};
+
+/* gwalk, recording the entries it read into *path. */
+enum gwalk_result gwalk_record(const struct gwalk_regs *r, uint64_t linear,
+                               unsigned access, gwalk_read_fn read, void *ctx,
+                               uint64_t *gpa, uint32_t *pf_err,
+                               struct gwalk_path *path);
+/* Does every entry of path still hold the value it was read with? */
+bool gwalk_path_unchanged(const struct gwalk_path *path, gwalk_read_fn read,
+                          void *ctx);
+
 #endif

@@ -107,13 +107,28 @@ static enum cpu_mode guest_mode(void)
 	return CPU_MODE_32;
 }
 
-/* Copy up to INSN_MAX bytes at CS:RIP; returns how many could be read. */
-static size_t fetch_insn(struct mmio_ctx *m, enum cpu_mode mode, uint64_t rip,
-                         uint8_t *buf)
+/* The instruction cache's view of guest RAM (vmx/insn_cache.h). */
+static const uint8_t *mmio_ram(void *ctx, uint64_t gpa, unsigned len)
 {
-	uint64_t linear = rip + (mode == CPU_MODE_64 ? 0 : vmread(VMCS_GUEST_CS_BASE));
+	return vm_gpa_to_hva(ctx, gpa, len);
+}
+
+/* What the first page of a fetch gave: where it is, how many bytes, and
+ * the walk that found it (for the instruction cache). */
+struct fetch_first {
+	uint64_t gpa;
+	size_t bytes;
+	struct gwalk_path path;
+};
+
+/* Copy up to INSN_MAX bytes at the linear address of CS:RIP; returns how
+ * many could be read. */
+static size_t fetch_insn(struct mmio_ctx *m, uint64_t linear, uint8_t *buf,
+                         struct fetch_first *first)
+{
 	size_t n = 0;
 
+	first->bytes = 0;
 	/* Fetch rights (XD, SMEP, U/S): bytes the guest may not execute are
 	 * not decoded; a short fetch fails the decode and stops the VM. */
 	while (n < INSN_MAX) {
@@ -121,8 +136,9 @@ static size_t fetch_insn(struct mmio_ctx *m, enum cpu_mode mode, uint64_t rip,
 		const uint8_t *p;
 		uint32_t pf_err;
 
-		if (gwalk(&m->gregs, linear + n, GWALK_FETCH, walk_read, m->v->vm,
-		          &gpa, &pf_err) != GW_OK)
+		if (gwalk_record(&m->gregs, linear + n, GWALK_FETCH, walk_read,
+		                 m->v->vm, &gpa, &pf_err,
+		                 n ? NULL : &first->path) != GW_OK)
 			break;
 		if (chunk > INSN_MAX - n)
 			chunk = INSN_MAX - n;
@@ -130,6 +146,10 @@ static size_t fetch_insn(struct mmio_ctx *m, enum cpu_mode mode, uint64_t rip,
 		if (!p)
 			break;
 		memcpy(buf + n, p, chunk);
+		if (n == 0) {
+			first->gpa = gpa;
+			first->bytes = chunk;
+		}
 		n += chunk;
 	}
 	return n;
@@ -167,6 +187,9 @@ enum exit_action exit_ept_violation(struct vcpu *v)
 	struct bus_range *t = bus_lookup(&v->vm->bus, BUS_MMIO, gpa, &span);
 	struct mmio_ctx m = { .v = v, .hint = t };
 	uint8_t bytes[INSN_MAX];
+	const uint8_t *ibytes = bytes;
+	struct fetch_first first;
+	struct insn_key key;
 	struct emu_cpu cpu;
 	struct insn in;
 	enum decode_status ds;
@@ -193,19 +216,32 @@ enum exit_action exit_ept_violation(struct vcpu *v)
 		             (unsigned long long)gpa);
 		return EXIT_STOP;
 	}
+	cpu.rflags = vmread(VMCS_GUEST_RFLAGS);
 	m.gregs = (struct gwalk_regs){
 		.cr0 = vmread(VMCS_GUEST_CR0), .cr3 = vmread(VMCS_GUEST_CR3),
 		.cr4 = vmread(VMCS_GUEST_CR4), .efer = vmread(VMCS_GUEST_EFER),
-		.rflags = vmread(VMCS_GUEST_RFLAGS), .pkru = vcpu_guest_pkru(),
+		.rflags = cpu.rflags, .pkru = vcpu_guest_pkru(),
 		.cpl = vcpu_cpl(),
 	};
 	cpu.mode = guest_mode();
 	cpu.rip = vmread(VMCS_GUEST_RIP);
-	cpu.rflags = vmread(VMCS_GUEST_RFLAGS);
-	n = fetch_insn(&m, cpu.mode, cpu.rip, bytes);
-	ds = insn_decode(bytes, n, cpu.mode, &in);
-	if (ds != DECODE_OK)
-		return mmio_cannot_emulate(v, t, gpa, bytes, n, decode_status_name(ds));
+	key = (struct insn_key){
+		cpu.rip + (cpu.mode == CPU_MODE_64 ? 0 : vmread(VMCS_GUEST_CS_BASE)),
+		m.gregs.cr0, m.gregs.cr3, m.gregs.cr4, m.gregs.efer, m.gregs.cpl,
+		cpu.mode,
+	};
+	if (insn_cache_lookup(&v->icache, &key, walk_read, mmio_ram, v->vm, &in)) {
+		ibytes = v->icache.bytes;
+	} else {
+		n = fetch_insn(&m, key.linear, bytes, &first);
+		ds = insn_decode(bytes, n, cpu.mode, &in);
+		if (ds != DECODE_OK)
+			return mmio_cannot_emulate(v, t, gpa, bytes, n,
+			                           decode_status_name(ds));
+		if (in.len <= first.bytes)       /* in one page: keep it */
+			insn_cache_fill(&v->icache, &key, &first.path, first.gpa,
+			                bytes, &in);
+	}
 	memcpy(cpu.gpr, v->regs.gpr, sizeof(cpu.gpr));
 	rsp = cpu.gpr[GPR_RSP] = vmread(VMCS_GUEST_RSP);
 	er = insn_emulate(&in, gpa, &cpu, &mmio_ops, &m, REP_BUDGET);
@@ -234,6 +270,6 @@ enum exit_action exit_ept_violation(struct vcpu *v)
 	case EMU_BAD_ACCESS:
 		break;
 	}
-	return mmio_cannot_emulate(v, t, gpa, bytes, in.len,
+	return mmio_cannot_emulate(v, t, gpa, ibytes, in.len,
 	                           "an access failed (outside RAM, or refused by the device)");
 }

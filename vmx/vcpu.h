@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "vmx/gpr.h"
+#include "vmx/insn_cache.h"
 
 struct vm;
 struct guest_entry;
@@ -37,6 +38,7 @@ struct vcpu {
 	uint64_t xcr0;
 	uint64_t cr8;
 	uint64_t sw_msr[SW_MSR_COUNT];
+	struct insn_cache icache;    /* the MMIO exit's last instruction */
 	uint64_t dr[4], dr6;         /* DR0-DR3, DR6: not switched by VMX
 	                              * (DR7 and DEBUGCTL are, in the VMCS) */
 	uint64_t mtrr_def_type;

@@ -196,6 +196,7 @@ void fault_forget(void);
 #define PTE_RW       (1ull << 1)
 #define PTE_US       (1ull << 2)
 #define PTE_XD       (1ull << 63)
+#define PTE_ADDR     0x000ffffffffff000ull     /* the frame, bits 51:12 */
 #define PTE_PKEY(k)  ((uint64_t)(k) << 59)    /* protection key, 62:59 */
 #define PTE_PKEY_ALL PTE_PKEY(15)
 uint64_t *pte_of(uintptr_t va);

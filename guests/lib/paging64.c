@@ -12,7 +12,6 @@
 #define PTE_PS       (1ull << 7)
 #define PTE_PAT_4K   (1ull << 7)     /* PAT bit of a 4 KiB PTE */
 #define PTE_PAT_LARGE (1ull << 12)   /* PAT bit of a 2 MiB PDE */
-#define PTE_ADDR     0x000ffffffffff000ull
 #define LARGE_PAGE   0x200000ull
 #define PT_POOL      8               /* 2 MiB pages a guest may split */
 

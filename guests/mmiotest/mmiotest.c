@@ -4,7 +4,9 @@
  * loads of 1/2/4/8 bytes with each addressing form and register class,
  * MOVZX/MOVSX/MOVSXD, MOV with moffs, stores from registers and
  * immediates, STOS and MOVS with and without REP and with DF set, and
- * writes to the write-protected page. Every value read is compared with
+ * writes to the write-protected page, and the same code address doing a
+ * different access once its bytes or its mapping change (the
+ * hypervisor's instruction cache must notice). Every value read is compared with
  * the device's pattern; every store is read back. The hypervisor logs
  * each device write; the system test checks that log line by line.
  */
@@ -180,6 +182,57 @@ static void straddles(void)
 	check_eq("mov wp->ram: ram half written", *above, 0x77777777);
 }
 
+/*
+ * The hypervisor keeps the last MMIO instruction it decoded (vmx/insn_cache.c).
+ * Run code at one linear address, then change what is there two ways
+ * (rewrite its bytes; point its page at another page), and each time the
+ * device must see the new instruction's access, not the old one's.
+ */
+static uint8_t code_pages[2][4096] __attribute__((aligned(4096)));
+
+static uint64_t run_at(const uint8_t *code, uintptr_t rbx)
+{
+	uint64_t a;
+
+	__asm__ __volatile__("call *%2" : "=a"(a) : "b"(rbx), "r"(code), "a"(0)
+	                     : "memory");
+	return a;
+}
+
+static void code_changes(void)
+{
+	static const uint8_t load32[] = { 0x8b, 0x03, 0xc3 };      /* mov (%rbx),%eax; ret */
+	static const uint8_t load8[] = { 0x8a, 0x03, 0xc3 };       /* mov (%rbx),%al; ret */
+	static const uint8_t load16[] = { 0x66, 0x8b, 0x03, 0xc3 };/* mov (%rbx),%ax; ret */
+	uint8_t *a = code_pages[0], *b = code_pages[1];
+	uint64_t *pte, old;
+	int i;
+
+	memcpy(a, load32, sizeof(load32));
+	for (i = 0; i < 2; i++)     /* the second run can come from the cache */
+		check_eq("code run twice: load32", run_at(a, DEV + 0x110),
+		         testdev_pattern_value(0x110, 4));
+	memcpy(a, load8, sizeof(load8));
+	check_eq("code rewritten in place: load8 now", run_at(a, DEV + 0x110),
+	         testdev_pattern_value(0x110, 1));
+	/* Page a, same bytes still there, now maps page b's frame. */
+	memcpy(b, load16, sizeof(load16));
+	pte = pte_of((uintptr_t)a);
+	if (!pte) {
+		check_eq("code page remapped: pte found", 0, 1);
+		return;
+	}
+	old = *pte;
+	*pte = (old & ~PTE_ADDR) | (uintptr_t)b;
+	page_update((uintptr_t)a, 0, 0);        /* flushes the TLB */
+	check_eq("code page remapped: load16 now", run_at(a, DEV + 0x110),
+	         testdev_pattern_value(0x110, 2));
+	*pte = old;
+	page_update((uintptr_t)a, 0, 0);
+	check_eq("code page mapped back: load8 again", run_at(a, DEV + 0x110),
+	         testdev_pattern_value(0x110, 1));
+}
+
 int guest_main(const char *cmdline)
 {
 	(void)cmdline;
@@ -189,6 +242,7 @@ int guest_main(const char *cmdline)
 	strings();
 	write_protected();
 	straddles();
+	code_changes();
 	printf("%s: %s\n", guest_name, checks_failed ? "FAILED" : "all passed");
 	return checks_failed ? 1 : 0;
 }
