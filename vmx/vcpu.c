@@ -288,18 +288,21 @@ static void vmcs_guest_state(const struct guest_entry *e)
 	vmwrite(VMCS_GUEST_ACTIVITY, 0);
 }
 
-static void vcpu_fpu_init(struct vcpu *v)
+static bool vcpu_fpu_init(struct vcpu *v)
 {
-	v->fpu = mm_alloc_pages(vmx.fpu_pages);
+	v->fpu = mm_try_alloc_pages(vmx.fpu_pages);
+	if (!v->fpu)
+		return false;
 	v->xcr0 = 1;                           /* x87 only, as after reset */
 	memcpy(v->fpu + XSAVE_MXCSR_OFF, &(uint32_t){ MXCSR_INIT }, 4);
 	if (!vmx.xsave)                        /* FXSAVE image: FCW too */
 		memcpy(v->fpu, &(uint16_t){ FCW_INIT }, 2);
+	return true;
 }
 
 bool vcpu_init(struct vcpu *v, struct vm *vm, const struct guest_entry *e)
 {
-	uint32_t *vmcs = mm_alloc_pages(1);
+	uint32_t *vmcs = mm_try_alloc_pages(1);
 
 	v->vm = vm;
 	v->vpid = (uint16_t)(vm->desc.id + 1);      /* VPID 0 belongs to the host */
@@ -307,7 +310,13 @@ bool vcpu_init(struct vcpu *v, struct vm *vm, const struct guest_entry *e)
 	v->launched = false;
 	v->mtrr_def_type = 0x806;              /* MTRRs on, default WB */
 	v->dr6 = DR6_INIT;
-	vcpu_fpu_init(v);
+	/* Out of memory fails this VM only; vcpu_destroy frees what was
+	 * taken (docs/architecture.md, "Failure policy"). */
+	if (!vmcs || !vcpu_fpu_init(v)) {
+		log_error("vm '%s': out of memory for the vCPU (VMCS, FPU state)",
+		          vm->desc.name);
+		return false;
+	}
 	vmcs[0] = (uint32_t)(vmx.msrs.basic & 0x7fffffff);
 	if (!vmclear(v->vmcs_hpa) || !vmptrld(v->vmcs_hpa)) {
 		log_error("vm '%s': VMCLEAR/VMPTRLD failed", vm->desc.name);
