@@ -80,6 +80,10 @@ static void hv_print_vmx(void)
 		         (unsigned long long)m.feature_control,
 		         c.fc_locked ? "locked" : "unlocked",
 		         c.fc_vmx_outside_smx ? "on" : "off");
+	if (c.vmx) {
+		vmx_caps_format_apic(&c, line, sizeof(line));
+		log_info("vmx: apic virtualization: %s", line);
+	}
 }
 
 static void hv_print_memory(const struct boot_info *bi)

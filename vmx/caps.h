@@ -47,12 +47,18 @@ struct vmx_caps {
 	bool ept_4level, ept_wb, ept_2m, ept_1g, ept_ad;
 	bool invept, invvpid;
 	bool fc_locked, fc_vmx_outside_smx;
+	/* Interrupt virtualization (docs/platform.md, "Interrupts"). */
+	bool intr_window, nmi_window, tpr_shadow;
+	bool apic_access, x2apic_virt, apic_reg_virt, vintr_delivery;
+	bool posted_intr;
 };
 
 void vmx_caps_decode(const struct vmx_msrs *m, struct vmx_caps *c);
 
 /* One line: "revision 0x… EPT yes, VPID yes, …" (no "vmx:" prefix). */
 void vmx_caps_format(const struct vmx_caps *c, char *buf, size_t n);
+/* One line on interrupt virtualization: "interrupt window yes, …". */
+void vmx_caps_format_apic(const struct vmx_caps *c, char *buf, size_t n);
 
 /* vmx/probe.c: read CPUID and the MSRs that exist. */
 void vmx_probe(struct vmx_msrs *m);
