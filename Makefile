@@ -118,7 +118,7 @@ GUESTS     := $(GUEST_S:guests/%.S=$(BUILD)/guests/%.elf) \
 GUEST_CFLAGS := -std=c11 -O2 -g $(WARN) -ffreestanding -fno-pic -fno-pie \
         -fno-stack-protector -mno-red-zone -mgeneral-regs-only -fno-builtin \
         -fno-asynchronous-unwind-tables -nostdinc -isystem $(GCC_INC) -Iguests/lib
-GUEST_LIB64 := start64.S entry.c lib.c idt64.c isr64.S paging64.c user64.c user64.S
+GUEST_LIB64 := start64.S entry.c lib.c idt64.c isr64.S irq64.S paging64.c user64.c user64.S
 GUEST_LIB32 := start32.S entry.c lib.c
 GUEST_LD   := guests/lib/guest.ld
 

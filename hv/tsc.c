@@ -33,7 +33,7 @@ static uint64_t tsc_from_cpuid(void)
 	return (a && b && c) ? (uint64_t)c * b / a : 0;
 }
 
-uint64_t tsc_calibrate(void)
+static uint64_t tsc_measure(void)
 {
 	uint8_t p61 = inb(PORT_61);
 	uint64_t t0, t1, hz;
@@ -62,4 +62,17 @@ uint64_t tsc_calibrate(void)
 	}
 	log_warn("tsc: PIT did not answer and CPUID has no TSC leaf; assuming 1 GHz");
 	return FALLBACK_HZ;
+}
+
+static uint64_t tsc_rate;
+
+uint64_t tsc_calibrate(void)
+{
+	tsc_rate = tsc_measure();
+	return tsc_rate;
+}
+
+uint64_t tsc_hz(void)
+{
+	return tsc_rate;
 }

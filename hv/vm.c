@@ -12,6 +12,8 @@
 #include "hv/console.h"
 #include "hv/load/load.h"
 #include "hv/mm.h"
+#include "hv/tsc.h"
+#include "hv/cpu.h"
 #include "gpu/gen9.h"
 #include "gpu/vgpu.h"
 #include "hv/dev/testdev.h"
@@ -78,6 +80,23 @@ static bool vm_protect(void *ctx, uint64_t gpa, uint64_t size, bool on)
 	return true;
 }
 
+/* The platform's local APIC as the VM's CPUID describes it. */
+static bool vm_platform_init(struct vm *vm)
+{
+	uint32_t a, b, c, d;
+	struct vlapic_config cfg = {
+		.id = 0, .x2apic = true, .tsc_deadline = true, .tsc_hz = tsc_hz(),
+	};
+
+	cpuid(0x80000000u, 0, &a, &b, &c, &d);
+	cfg.maxphyaddr = 36;
+	if (a >= 0x80000008u) {
+		cpuid(0x80000008u, 0, &a, &b, &c, &d);
+		cfg.maxphyaddr = a & 0xff;
+	}
+	return platform_init(&vm->plat, &vm->desc, &vm->vcpu.lapic, &cfg);
+}
+
 static bool vm_devices_init(struct vm *vm)
 {
 	vuart_init(&vm->uart, vm_console_line, vm);
@@ -88,6 +107,8 @@ static bool vm_devices_init(struct vm *vm)
 		log_error("vm '%s': cannot build its PCI bus", vm->desc.name);
 		return false;
 	}
+	if (!vm_platform_init(vm))
+		return false;
 	return vm_claim(vm, BUS_PIO, VUART_COM1, VUART_PORTS, vuart_bus_io,
 	                &vm->uart, "uart") &&
 	       vm_claim(vm, BUS_PIO, EXIT_PORT, 1, vm_exit_port_io, vm,
@@ -359,6 +380,7 @@ void vm_report_and_free(struct vm *vm)
 	log_info("vm '%s': %llu exits: %s", vm->desc.name,
 	         (unsigned long long)vm->exits_total, len ? line : "none");
 	vm_report_bus(vm);
+	platform_report(&vm->plat);
 	if (vm->vcpu.icache.hits || vm->vcpu.icache.misses)
 		log_info("vm '%s': MMIO instruction cache: %llu hits, %llu misses",
 		         vm->desc.name, (unsigned long long)vm->vcpu.icache.hits,

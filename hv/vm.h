@@ -12,6 +12,7 @@
 #include "hv/config/config.h"
 #include "hv/dev/bus.h"
 #include "hv/dev/dev.h"
+#include "hv/dev/platform.h"
 #include "hv/dev/vpci.h"
 #include "hv/dev/vuart.h"
 #include "vmx/vcpu.h"
@@ -42,6 +43,7 @@ struct vm {
 	struct vpci_bus pci;
 	struct vpci_func host_bridge;
 	struct vgpu *vgpu;
+	struct platform plat;        /* interrupt controllers, timers (docs/platform.md) */
 	struct vcpu vcpu;
 
 	enum vm_state state;

@@ -42,6 +42,7 @@
 
 /* RFLAGS */
 #define RFLAGS_FIXED    (1ull << 1)     /* reads as 1 */
+#define RFLAGS_IF       (1ull << 9)
 #define RFLAGS_DF       (1ull << 10)
 #define RFLAGS_AC       (1ull << 18)
 

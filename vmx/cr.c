@@ -1,8 +1,8 @@
 /*
  * vmx/cr.c — control-register exits. The guest owns CR0 and CR4 except
  * CR0.NE and CR4.VMXE (vmx/vcpu.c sets the masks), so only writes that
- * change those bits exit, plus every CR8 access (no virtual APIC: CR8 is
- * a plain per-vCPU register) and XSETBV. A MOV to CR0 that exits is
+ * change those bits exit, plus every CR8 access (CR8 is the vLAPIC's
+ * TPR[7:4], SDM Vol. 3A §11.8.6.1) and XSETBV. A MOV to CR0 that exits is
  * emulated whole, including the switch into or out of IA-32e mode
  * (SDM Vol. 3A §10.8.5; Vol. 3C §28.3 for what VM exits save).
  * Exit qualification: SDM Vol. 3C Table 28-3.
@@ -86,14 +86,14 @@ enum exit_action exit_cr_access(struct vcpu *v)
 		if (cr == 8) {
 			if (guest_gpr(v, gpr) >> 4)
 				return inject_gp(v);
-			v->cr8 = guest_gpr(v, gpr);
+			vlapic_set_cr8(&v->lapic, guest_gpr(v, gpr));
 			vcpu_skip_insn(v);
 			return EXIT_RESUME;
 		}
 		break;
 	case CRQ_MOV_FROM_CR:
 		if (cr == 8) {
-			set_guest_gpr(v, gpr, v->cr8);
+			set_guest_gpr(v, gpr, vlapic_get_cr8(&v->lapic));
 			vcpu_skip_insn(v);
 			return EXIT_RESUME;
 		}

@@ -7,12 +7,11 @@
 #include "hv/console.h"
 #include "hv/vm.h"
 #include "vmx/exit.h"
+#include "vmx/intr.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx_ops.h"
 #include "hv/x86.h"
 
-#define INTR_TYPE(info)        (((info) >> 8) & 7)
-#define INTR_TYPE_NMI          2
 
 typedef enum exit_action (*exit_fn)(struct vcpu *v);
 
@@ -34,7 +33,8 @@ static enum exit_action exit_nmi_or_exception(struct vcpu *v)
 {
 	uint32_t info = (uint32_t)vmread(VMCS_EXIT_INTR_INFO);
 
-	if (INTR_TYPE(info) == INTR_TYPE_NMI) {
+	if ((info & INTR_TYPE_MASK) == INTR_TYPE_NMI) {
+		intr_note_vectoring(v);
 		log_warn("vm '%s': host NMI during the guest; ignored", v->vm->desc.name);
 		return EXIT_RESUME;
 	}
@@ -45,6 +45,7 @@ static enum exit_action exit_extint(struct vcpu *v)
 {
 	static bool reported;
 
+	intr_note_vectoring(v);
 	if (!reported)
 		log_warn("vm '%s': host interrupt vector %u while a guest ran;"
 		         " the hypervisor takes none (reported once)", v->vm->desc.name,
@@ -71,10 +72,32 @@ static enum exit_action exit_task_switch(struct vcpu *v)
 	return EXIT_STOP;
 }
 
+/*
+ * HLT: with interrupts on, the vCPU sleeps until an interrupt is
+ * pending for it (the scheduler skips it till then, docs/platform.md
+ * "Time"), unless one already is, which the entry path injects at once.
+ * With interrupts off nothing could wake it: it gives up its slice and
+ * goes on after the HLT on its next turn (the test guests' way to
+ * yield).
+ */
 static enum exit_action exit_hlt(struct vcpu *v)
 {
 	vcpu_skip_insn(v);
-	return EXIT_YIELD;               /* no virtual interrupts yet: yield */
+	vcpu_end_shadow(v);
+	if (!(vmread(VMCS_GUEST_RFLAGS) & RFLAGS_IF))
+		return EXIT_YIELD;
+	if (vlapic_pending(&v->lapic) >= 0 || v->lapic.nmi_pending ||
+	    v->lapic.extint_pending)
+		return EXIT_RESUME;
+	v->halted = true;
+	return EXIT_YIELD;
+}
+
+/* The guest can take an interrupt now: the entry path injects it. */
+static enum exit_action exit_intr_window(struct vcpu *v)
+{
+	(void)v;
+	return EXIT_RESUME;
 }
 
 static enum exit_action exit_invd(struct vcpu *v)
@@ -114,10 +137,11 @@ static enum exit_action exit_inject_ud(struct vcpu *v)
 	return EXIT_RESUME;
 }
 
+/* The slice's end or a timer event: the run loop tells which. */
 static enum exit_action exit_preemption_timer(struct vcpu *v)
 {
 	(void)v;
-	return EXIT_YIELD;
+	return EXIT_RESUME;
 }
 
 static enum exit_action exit_entry_failure(struct vcpu *v)
@@ -145,7 +169,7 @@ static const struct exit_entry exit_table[VMX_EXIT_REASONS] = {
 	[4]  = X("SIPI", exit_unexpected),
 	[5]  = X("I/O SMI", exit_unexpected),
 	[6]  = X("other SMI", exit_unexpected),
-	[7]  = X("interrupt window", exit_unexpected),
+	[7]  = X("interrupt window", exit_intr_window),
 	[8]  = X("NMI window", exit_unexpected),
 	[9]  = X("task switch", exit_task_switch),
 	[10] = X("CPUID", exit_cpuid),

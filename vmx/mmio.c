@@ -14,6 +14,7 @@
 #include "vmx/decode.h"
 #include "vmx/emulate.h"
 #include "vmx/exit.h"
+#include "vmx/intr.h"
 #include "vmx/gwalk.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx_ops.h"
@@ -213,6 +214,15 @@ enum exit_action exit_ept_violation(struct vcpu *v)
 		/* The CPU walked the guest's page tables into the device: no
 		 * instruction operand to emulate (SDM Vol. 3C Table 28-7). */
 		vm_stop_dump(v->vm, "page-table walk into %s at GPA %#llx", t->name,
+		             (unsigned long long)gpa);
+		return EXIT_STOP;
+	}
+	intr_note_vectoring(v);
+	if (v->idt_vectoring & INTR_INFO_VALID) {
+		/* The CPU itself touched the device while delivering an event
+		 * (its stack, IDT or GDT there): no instruction to emulate. */
+		vm_stop_dump(v->vm, "delivery of vector %u touched %s at GPA %#llx",
+		             (unsigned)(v->idt_vectoring & 0xff), t->name,
 		             (unsigned long long)gpa);
 		return EXIT_STOP;
 	}

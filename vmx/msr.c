@@ -14,7 +14,6 @@
 #include "hv/x86.h"
 
 
-#define APIC_BASE_BSP_DISABLED  0xfee00100ull   /* BSP flag, APIC off */
 #define FEATURE_CONTROL_LOCKED  1ull            /* locked, VMX off */
 #define MISC_ENABLE_FAST_STRING 1ull
 
@@ -36,7 +35,6 @@ enum exit_action exit_rdmsr(struct vcpu *v)
 	uint64_t val;
 
 	switch (msr) {
-	case MSR_APIC_BASE:       val = APIC_BASE_BSP_DISABLED; break;
 	case MSR_FEATURE_CONTROL: val = FEATURE_CONTROL_LOCKED; break;
 	case MSR_BIOS_SIGN_ID:    val = 0; break;
 	case MSR_MTRRCAP:         val = 0; break;   /* no fixed/variable MTRRs */
@@ -47,7 +45,11 @@ enum exit_action exit_rdmsr(struct vcpu *v)
 	case MSR_PAT:             val = vmread(VMCS_GUEST_PAT); break;
 	case MSR_MTRR_DEF_TYPE:   val = v->mtrr_def_type; break;
 	case MSR_EFER:            val = vmread(VMCS_GUEST_EFER); break;
-	default:                  return msr_gp(v);
+	default:
+		/* IA32_APIC_BASE, the x2APIC range, TSC_DEADLINE. */
+		if (!vlapic_msr_read(&v->lapic, msr, &val))
+			return msr_gp(v);
+		break;
 	}
 	v->regs.gpr[GPR_RAX] = (uint32_t)val;
 	v->regs.gpr[GPR_RDX] = val >> 32;
@@ -88,7 +90,6 @@ enum exit_action exit_wrmsr(struct vcpu *v)
 
 	switch (msr) {
 	case MSR_TSC:             /* the TSC is shared: writes are ignored */
-	case MSR_APIC_BASE:       /* no virtual local APIC yet */
 	case MSR_BIOS_SIGN_ID:    /* written before reading the microcode id */
 	case MSR_MISC_ENABLE:
 		return msr_done(v);
@@ -116,7 +117,9 @@ enum exit_action exit_wrmsr(struct vcpu *v)
 	case MSR_EFER:
 		return wrmsr_efer(v, val);
 	default:
-		return msr_gp(v);
+		if (!vlapic_msr_write(&v->lapic, msr, val))
+			return msr_gp(v);
+		break;
 	}
 	return msr_done(v);
 }

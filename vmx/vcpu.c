@@ -19,6 +19,7 @@
 #include "hv/mm.h"
 #include "hv/vm.h"
 #include "vmx/exit.h"
+#include "vmx/intr.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx.h"
@@ -224,6 +225,7 @@ static void vmcs_controls(struct vcpu *v, const struct guest_entry *e)
 {
 	vmwrite(VMCS_PIN_CTLS, vmx.pin);
 	vmwrite(VMCS_PROC_CTLS, vmx.proc);
+	v->proc_ctls = vmx.proc;
 	vmwrite(VMCS_PROC_CTLS2, vmx.proc2);
 	vmwrite(VMCS_EXIT_CTLS, vmx.exit);
 	vmwrite(VMCS_ENTRY_CTLS, vmx.entry | (e->long_mode ? ENTRY_IA32E_GUEST : 0));
@@ -357,6 +359,17 @@ void vcpu_skip_insn(struct vcpu *v)
 	vmwrite(VMCS_GUEST_RIP, vmread(VMCS_GUEST_RIP) + vmread(VMCS_EXIT_INSN_LEN));
 }
 
+void vcpu_end_shadow(struct vcpu *v)
+{
+	uint64_t blocking = vmread(VMCS_GUEST_INTERRUPTIBILITY);
+
+	(void)v;
+	if (blocking & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOVSS))
+		vmwrite(VMCS_GUEST_INTERRUPTIBILITY,
+		        blocking & ~(uint64_t)(INTERRUPTIBILITY_STI |
+		                               INTERRUPTIBILITY_MOVSS));
+}
+
 void vcpu_inject_exception(struct vcpu *v, unsigned vector, bool has_err,
                            uint32_t err)
 {
@@ -398,12 +411,21 @@ enum exit_action vcpu_run(struct vcpu *v, uint64_t tsc_deadline)
 		        (unsigned long long)v->vmcs_hpa);
 		return EXIT_STOP;
 	}
+	v->halted = false;
 	while (act == EXIT_RESUME) {
-		uint64_t now = rdtsc(), ticks;
+		uint64_t now = rdtsc(), ticks, until = tsc_deadline;
+		uint64_t event = vlapic_next_event(&v->lapic);
 
+		if (now >= event) {
+			platform_tick(&v->vm->plat, now);
+			event = vlapic_next_event(&v->lapic);
+		}
 		if (now >= tsc_deadline)
 			return EXIT_YIELD;
-		ticks = (tsc_deadline - now) >> vmx.preemption_rate;
+		if (event < until)
+			until = event;
+		intr_before_entry(v);
+		ticks = until > now ? (until - now) >> vmx.preemption_rate : 0;
 		vmwrite(VMCS_PREEMPTION_TIMER, ticks > 0xffffffffu ? 0xffffffffu : ticks);
 		if (vmx_run(&v->regs, v->launched) != 0)
 			return vcpu_entry_failed(v);

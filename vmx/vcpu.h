@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "vmx/gpr.h"
+#include "hv/dev/vlapic.h"
 #include "vmx/insn_cache.h"
 
 struct vm;
@@ -36,15 +37,18 @@ struct vcpu {
 	uint16_t vpid;
 	uint8_t *fpu;                /* XSAVE (or FXSAVE) area, one page */
 	uint64_t xcr0;
-	uint64_t cr8;
 	uint64_t sw_msr[SW_MSR_COUNT];
 	struct insn_cache icache;    /* the MMIO exit's last instruction */
 	uint64_t dr[4], dr6;         /* DR0-DR3, DR6: not switched by VMX
 	                              * (DR7 and DEBUGCTL are, in the VMCS) */
 	uint64_t mtrr_def_type;
+	struct vlapic lapic;         /* its local APIC (hv/dev/vlapic.h) */
+	bool halted;                 /* HLT with interrupts on: waits for one */
+	uint32_t proc_ctls;          /* the VMCS's processor-based controls */
 	/* The exit being handled. */
 	uint32_t exit_reason;
 	uint64_t exit_qual;
+	uint32_t idt_vectoring;      /* an event the exit cut short (§28.2.4) */
 };
 
 enum exit_action {
@@ -65,6 +69,10 @@ void vcpu_destroy(struct vcpu *v);
 
 /* Helpers for exit handlers (vmx/vcpu.c). */
 void vcpu_skip_insn(struct vcpu *v);            /* RIP += exit insn length */
+/* End an STI or MOV SS shadow the skipped instruction sat in (SDM Vol. 3C
+ * §25.4.2): needed where an interrupt is to be injected right after it
+ * ("STI; HLT"); elsewhere the shadow ends one instruction late, harmless. */
+void vcpu_end_shadow(struct vcpu *v);
 void vcpu_inject_exception(struct vcpu *v, unsigned vector, bool has_err,
                            uint32_t err);
 unsigned vcpu_cpl(void);                        /* of the current VMCS */

@@ -187,7 +187,21 @@
 /* VM-entry interruption information (§25.8.3) */
 #define INTR_INFO_VALID              (1u << 31)
 #define INTR_INFO_DELIVER_ERR        (1u << 11)
+#define INTR_TYPE_EXT_INTR           (0u << 8)
+#define INTR_TYPE_NMI                (2u << 8)
 #define INTR_TYPE_HW_EXCEPTION       (3u << 8)
+#define INTR_TYPE_SW_INTR            (4u << 8)
+#define INTR_TYPE_PRIV_SW_EXCEPTION  (5u << 8)
+#define INTR_TYPE_SW_EXCEPTION       (6u << 8)
+#define INTR_TYPE_MASK               (7u << 8)
+#define INTR_INFO_NMI_UNBLOCK        (1u << 12)   /* exit/IDT info: IRET unblocked NMIs */
+
+/* Guest interruptibility state (SDM Vol. 3C §25.4.2 Table 25-3). */
+#define INTERRUPTIBILITY_STI         (1u << 0)
+#define INTERRUPTIBILITY_MOVSS       (1u << 1)
+#define INTERRUPTIBILITY_NMI         (1u << 3)
+
+#define PROC_INTR_WINDOW_EXITING     (1u << 2)
 
 /* Exit qualification for I/O (Table 28-5) */
 #define IOQ_SIZE(q)                  ((unsigned)((q) & 7) + 1)

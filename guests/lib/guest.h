@@ -185,6 +185,21 @@ const struct fault_info *fault_last(void);
 void fault_forget(void);
 
 /*
+ * Interrupts (64-bit guests; guests/lib/irq64.S): irq_install() puts
+ * vectors 32..255 in the IDT after idt_install(). Each interrupt counts
+ * in irq_count[vector], is appended to irq_log (the first IRQ_LOG_MAX;
+ * irq_nlog counts all), then irq_hook(vector) runs if set (an EOI is
+ * the hook's business). irq_forget() clears the counters and the log.
+ */
+#define IRQ_LOG_MAX 64
+extern volatile unsigned irq_count[256];
+extern volatile uint8_t irq_log[IRQ_LOG_MAX];
+extern volatile unsigned irq_nlog;
+extern void (*volatile irq_hook)(unsigned vector);
+void irq_install(void);
+void irq_forget(void);
+
+/*
  * Page tables (guests/lib/paging64.c). pte_of(va): the 4 KiB leaf that
  * maps va, splitting the 2 MiB boot page around it (same attributes)
  * first; NULL if va is not mapped. page_update(va, set, clear) changes

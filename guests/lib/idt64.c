@@ -1,7 +1,8 @@
 /*
  * guests/lib/idt64.c — an IDT for 64-bit test guests (SDM Vol. 3A
  * §6.14.1 gate format), the expected-fault mechanism of guest.h and the
- * record of the last exception caught (fault_last()).
+ * record of the last exception caught (fault_last()), and the interrupt
+ * vectors 32..255 (irq64.S) with their counters (guest.h, "Interrupts").
  */
 #include "guest.h"
 
@@ -100,4 +101,44 @@ void idt_install(void)
 	p.limit = sizeof(idt) - 1;
 	p.base = (uint64_t)(uintptr_t)idt;
 	__asm__ __volatile__("lidt %0" : : "m"(p));
+}
+
+/* ---- interrupts 32..255 -------------------------------------------------- */
+
+#define IRQ_FIRST  32
+#define IRQ_STUB   16          /* bytes per stub in irq64.S */
+
+extern const char irq_stubs[];
+volatile unsigned irq_count[NVEC];
+volatile uint8_t irq_log[IRQ_LOG_MAX];
+volatile unsigned irq_nlog;
+void (*volatile irq_hook)(unsigned vector);
+
+void irq_handler(uint64_t vector);
+
+void irq_handler(uint64_t vector)
+{
+	irq_count[vector & 0xff]++;
+	if (irq_nlog < IRQ_LOG_MAX)
+		irq_log[irq_nlog] = (uint8_t)vector;
+	irq_nlog++;
+	if (irq_hook)
+		irq_hook((unsigned)vector);
+}
+
+void irq_install(void)
+{
+	unsigned v;
+
+	for (v = IRQ_FIRST; v < NVEC; v++)
+		idt_set_gate(v, (uintptr_t)(irq_stubs + (v - IRQ_FIRST) * IRQ_STUB), 0);
+}
+
+void irq_forget(void)
+{
+	unsigned v;
+
+	for (v = 0; v < NVEC; v++)
+		irq_count[v] = 0;
+	irq_nlog = 0;
 }

@@ -124,6 +124,7 @@ static void reset_regs(struct vlapic *l)
 	l->timer_deadline = l->timer_start = l->timer_period = 0;
 	l->tsc_deadline_msr = 0;
 	l->nmi_pending = l->extint_pending = false;
+	l->irr_words = 0;
 }
 
 void vlapic_init(struct vlapic *l, const struct vlapic_config *cfg,
@@ -177,6 +178,7 @@ static uint32_t ldr(const struct vlapic *l)
 static void set_irr(struct vlapic *l, uint8_t vector, bool level)
 {
 	vec_set(&l->reg[R_IRR], vector);
+	l->irr_words |= (uint8_t)(1u << (vector >> 5));
 	if (level)
 		vec_set(&l->reg[R_TMR], vector);
 	else
@@ -310,18 +312,11 @@ int vlapic_pending(const struct vlapic *l)
 	return v;
 }
 
-bool vlapic_has_work(const struct vlapic *l)
-{
-	const uint32_t *irr = &l->reg[R_IRR];
-
-	return l->nmi_pending || l->extint_pending ||
-	       (irr[0] | irr[1] | irr[2] | irr[3] | irr[4] | irr[5] | irr[6] |
-	        irr[7]) != 0;
-}
-
 void vlapic_ack(struct vlapic *l, uint8_t vector)
 {
 	vec_clear(&l->reg[R_IRR], vector);
+	if (!l->reg[R_IRR + (vector >> 5)])
+		l->irr_words &= (uint8_t)~(1u << (vector >> 5));
 	vec_set(&l->reg[R_ISR], vector);
 	l->stats.injected++;
 }
@@ -367,6 +362,7 @@ static void send_ipi(struct vlapic *l, uint32_t lo, uint32_t dest)
 		return;
 	if ((m.delivery == APIC_DM_FIXED || m.delivery == APIC_DM_LOWEST) &&
 	    m.vector < 16) {
+		l->stats.illegal_vectors++;
 		raise_error(l, ESR_SEND_ILLEGAL);
 		return;
 	}
@@ -446,11 +442,6 @@ static uint32_t timer_current(const struct vlapic *l)
 		return 0;
 	left /= divider(l);
 	return left > l->reg[R_TMICT] ? l->reg[R_TMICT] : (uint32_t)left;
-}
-
-uint64_t vlapic_next_event(const struct vlapic *l)
-{
-	return l->timer_deadline ? l->timer_deadline : UINT64_MAX;
 }
 
 void vlapic_tick(struct vlapic *l, uint64_t now)

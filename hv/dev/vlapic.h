@@ -60,7 +60,7 @@ struct vlapic_ops {
 
 struct vlapic_stats {
 	uint64_t accepted, injected, eois;
-	uint64_t illegal_vectors;      /* fixed messages with a vector < 16 */
+	uint64_t illegal_vectors;      /* fixed vectors < 16, sent or received */
 	uint64_t not_for_me;           /* messages for another APIC ID */
 	uint64_t ipis_elsewhere;       /* ICR sends to other CPUs (there are none) */
 	uint64_t dropped_modes;        /* SMI, INIT, SIPI, reserved modes */
@@ -83,6 +83,7 @@ struct vlapic {
 	uint64_t tsc_deadline_msr;
 	uint64_t min_period;           /* shortest periodic timer, TSC ticks */
 	bool nmi_pending, extint_pending;
+	uint8_t irr_words;             /* bit i: IRR word i is not zero */
 	bool lint_level[2];
 	struct vlapic_stats stats;
 };
@@ -111,8 +112,12 @@ void vlapic_lint(struct vlapic *l, unsigned pin, bool level);
 /* The vector to inject next: 0..255, or -1 if none is deliverable
  * (nothing above the PPR). NMIs and ExtINT are reported separately. */
 int vlapic_pending(const struct vlapic *l);
-/* Something is waiting (a vector, deliverable or not, an NMI, ExtINT). */
-bool vlapic_has_work(const struct vlapic *l);
+/* Something is waiting (a vector, deliverable or not, an NMI, ExtINT).
+ * Inline: the entry path asks before every VM entry. */
+static inline bool vlapic_has_work(const struct vlapic *l)
+{
+	return (l->irr_words | l->nmi_pending | l->extint_pending) != 0;
+}
 /* The vector is being injected: IRR -> ISR. */
 void vlapic_ack(struct vlapic *l, uint8_t vector);
 /* ExtINT: the vector from the 8259 (INTA), clears extint_pending. */
@@ -120,7 +125,10 @@ uint8_t vlapic_ack_extint(struct vlapic *l);
 
 /* The timer: TSC of its next expiry (UINT64_MAX: none); fire what is due
  * at now. */
-uint64_t vlapic_next_event(const struct vlapic *l);
+static inline uint64_t vlapic_next_event(const struct vlapic *l)
+{
+	return l->timer_deadline ? l->timer_deadline : UINT64_MAX;
+}
 void vlapic_tick(struct vlapic *l, uint64_t now);
 
 /* CR8 = TPR[7:4] (SDM Vol. 3A §11.8.6.1). */
