@@ -6,9 +6,9 @@
  *   RSDP, FACS, XSDT -> {FADT, MADT, MCFG}, FADT -> {FACS, DSDT}.
  * No RSDT: an RSDP of revision 2 names the XSDT, which every OS since
  * ACPI 2.0 uses in preference (§5.2.5.3), Linux included; RsdtAddress is 0.
- * The FADT names the FACS and DSDT by their 64-bit fields only: ACPI 6.0
- * Table 5-34 wants FIRMWARE_CTRL zero when X_FIRMWARE_CTRL is set, and
- * an OS ignores DSDT when X_DSDT is set.
+ * The FADT names the FACS and DSDT by their 64-bit fields only: the
+ * FADT's FIRMWARE_CTRL "must be zero" when X_FIRMWARE_CTRL is set (ACPI
+ * 6.0 §5.2.9), and an OS ignores DSDT when X_DSDT is set.
  */
 #include <stdio.h>
 #include <string.h>
@@ -137,8 +137,9 @@ void acpi_platform_default(struct acpi_platform *p)
 	/* The PIT's IRQ 0 is on IOAPIC pin 2 on a PC. */
 	p->iso[0] = (struct acpi_iso){ 0, 2,
 		ACPI_INTI_POLARITY_HIGH | ACPI_INTI_TRIGGER_EDGE };
-	/* The SCI is level triggered (§4.8.3.1 "SCI ... shareable,
-	 * level"); active high as the PCH's SCI on IOAPIC pin 9. */
+	/* The SCI is level triggered (§5.2.9 SCI_INT: "shareable, level,
+	 * active low" unless overridden); active high here, as on PCHs and
+	 * in QEMU, the plain sense for an emulated line. */
 	p->iso[1] = (struct acpi_iso){ ACPI_MAP_SCI_GSI, ACPI_MAP_SCI_GSI,
 		ACPI_INTI_POLARITY_HIGH | ACPI_INTI_TRIGGER_LEVEL };
 	p->lint_nmi = 1;

@@ -5,9 +5,9 @@
  * the VM's description against.
  *
  * What it says, and only that:
- *  - \_SB.PCI0: the PCI Express host bridge of segment 0, bus 0 (ACPI 6.4
- *    §6.1.5 _HID, §6.5.5 _BBN, §6.5.6 _SEG; PCI Firmware 3.2 §4.1 for
- *    PNP0A08/PNP0A03). _CRS (§6.2.2, resource descriptors §6.4): the bus
+ *  - \_SB.PCI0: the PCI Express host bridge (PNP0A08, compatible with the
+ *    PCI one, PNP0A03) of segment 0, bus 0 (ACPI 6.4 §6.1.5 _HID, §6.5.5
+ *    _BBN, §6.5.6 _SEG). _CRS (§6.2.2, resource descriptors §6.4): the bus
  *    number range, the config ports 0xCF8-0xCFF it consumes (0xCF9, the
  *    reset control register, sits in them), the I/O ranges it forwards
  *    around them, and the memory window 0x80000000-0xFEBFFFFF minus the
@@ -22,7 +22,7 @@
  *  - \_SB.MBRS, PNP0C02 "motherboard resources": the ECAM range (Linux
  *    uses MCFG's ECAM only once it finds it reserved here or in e820;
  *    arch/x86/pci/mmconfig-shared.c) and the PM1a ports.
- *  - \_S5 (§7.4.2.6): SLP_TYP for soft off, in PM1a_CNT bits 12:10.
+ *  - \_S5 (§7.4.2): SLP_TYP for soft off, in PM1a_CNT bits 12:10.
  */
 #include "acpi_map.h"
 
