@@ -101,6 +101,7 @@ PURE_C     += gpu/gen9_ids.c
 PURE_C     += gpu/gen9_probe.c
 PURE_C     += gpu/dma_policy.c
 PURE_C     += gpu/model.c
+PURE_C     += hv/dev/acpi_build.c
 
 UNIT_C     := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_C:tests/unit/%.c=$(BUILD)/unit/%)
@@ -155,6 +156,19 @@ $(GEN)/version.h: FORCE
 FORCE:
 
 # --- the hypervisor image --------------------------------------------------
+# The DSDT: ASL compiled by iasl (acpica-tools), its AML turned into a C
+# array that hv/dev/acpi_build.c includes (so it lands in .rodata).
+$(GEN)/dsdt_aml.h: hv/dev/dsdt.asl hv/dev/acpi_map.h | $(DEPS_STAMP)
+	@mkdir -p $(GEN)
+	@echo "IASL    $<"
+	@iasl -vs -we -Ihv/dev -p $(GEN)/dsdt $< > $(GEN)/dsdt.log 2>&1 || \
+	  { cat $(GEN)/dsdt.log; rm -f $(GEN)/dsdt.aml; exit 1; }
+	@{ echo "/* Generated from hv/dev/dsdt.asl by iasl: do not edit. */"; \
+	  echo "static const uint8_t dsdt_aml[] = {"; \
+	  od -An -v -tx1 $(GEN)/dsdt.aml | sed -E 's/ ([0-9a-f]{2})/0x\1,/g; s/^/\t/'; \
+	  echo "};"; } > $@.tmp && mv $@.tmp $@
+$(OBJ)/hv/dev/acpi_build.o $(HOSTOBJ)/hv/dev/acpi_build.o: $(GEN)/dsdt_aml.h
+
 $(OBJ)/%.o: %.c $(NEWLIB_LIB) $(GEN)/version.h
 	@mkdir -p $(dir $@)
 	@echo "CC      $<"
