@@ -4,6 +4,7 @@
  */
 #include "hv/console.h"
 #include "hv/cpu.h"
+#include "hv/dev/acpi_build.h"
 #include "hv/dev/bus.h"
 #include "hv/dev/platform.h"
 
@@ -68,6 +69,28 @@ static const struct vlapic_ops plat_lapic_ops = {
 	.page_moved = plat_page_moved,
 };
 
+/* The ACPI tables at ACPI_MAP_TABLES_GPA in the VM's RAM. */
+static bool platform_acpi(struct platform *p)
+{
+	struct acpi_platform ap;
+	char why[160];
+
+	p->rsdp_gpa = 0;
+	if (p->vm->ram_bytes < ACPI_MAP_TABLES_GPA + ACPI_MAP_TABLES_SIZE) {
+		log_error("vm '%s': RAM too small for its ACPI tables",
+		          p->vm->name);
+		return false;
+	}
+	acpi_platform_default(&ap);
+	if (!acpi_build(&ap, (uint8_t *)(uintptr_t)p->vm->ram_hpa +
+	                     ACPI_MAP_TABLES_GPA, ACPI_MAP_TABLES_SIZE,
+	                ACPI_MAP_TABLES_GPA, &p->rsdp_gpa, why, sizeof(why))) {
+		log_error("vm '%s': ACPI tables: %s", p->vm->name, why);
+		return false;
+	}
+	return true;
+}
+
 bool platform_init(struct platform *p, const struct vm_desc *vm,
                    struct vlapic *lapic, const struct vlapic_config *cfg)
 {
@@ -76,7 +99,14 @@ bool platform_init(struct platform *p, const struct vm_desc *vm,
 	p->lapic_gpa = 0;
 	p->lapic_move_failures = 0;
 	vlapic_init(lapic, cfg, &plat_lapic_ops, p);
-	return lapic_place(p, vlapic_page_gpa(lapic));
+	if (!lapic_place(p, vlapic_page_gpa(lapic)) || !platform_acpi(p))
+		return false;
+	log_info("vm '%s': platform: local APIC at %#llx (x2APIC %s, TSC deadline"
+	         " %s), ACPI tables at %#llx", vm->name,
+	         (unsigned long long)p->lapic_gpa, cfg->x2apic ? "yes" : "no",
+	         cfg->tsc_deadline ? "yes" : "no",
+	         (unsigned long long)p->rsdp_gpa);
+	return true;
 }
 
 void platform_tick(struct platform *p, uint64_t now)

@@ -17,10 +17,12 @@ struct platform {
 	struct vlapic *lapic;        /* the vCPU's local APIC */
 	uint64_t lapic_gpa;          /* its page on the bus, 0: none */
 	uint64_t lapic_move_failures;
+	uint64_t rsdp_gpa;           /* its ACPI tables (hv/dev/acpi_build.c) */
 };
 
-/* Build the platform of a VM whose vCPU's local APIC is lapic. false
- * (with a log line) if a device cannot be placed on the bus. */
+/* Build the platform of a VM whose vCPU's local APIC is lapic: its
+ * devices on the bus, its ACPI tables in its RAM. false (with a log
+ * line) if a device cannot be placed or the tables not built. */
 bool platform_init(struct platform *p, const struct vm_desc *vm,
                    struct vlapic *lapic, const struct vlapic_config *cfg);
 
