@@ -101,13 +101,7 @@ static bool vm_devices_init(struct vm *vm)
 {
 	vuart_init(&vm->uart, vm_console_line, vm);
 	vpci_bus_init(&vm->pci);
-	vpci_func_init(&vm->host_bridge, GEN9_VENDOR_INTEL, GEN9_HOST_BRIDGE_DEVICE,
-	               0x060000, GEN9_REVISION, NULL, NULL);
-	if (!vpci_add(&vm->pci, 0, 0, &vm->host_bridge)) {
-		log_error("vm '%s': cannot build its PCI bus", vm->desc.name);
-		return false;
-	}
-	if (!vm_platform_init(vm))
+	if (!chipset_init(&vm->chipset, &vm->desc) || !vm_platform_init(vm))
 		return false;
 	return vm_claim(vm, BUS_PIO, VUART_COM1, VUART_PORTS, vuart_bus_io,
 	                &vm->uart, "uart") &&

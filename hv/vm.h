@@ -11,6 +11,7 @@
 #include "hv/boot_info.h"
 #include "hv/config/config.h"
 #include "hv/dev/bus.h"
+#include "hv/dev/chipset.h"
 #include "hv/dev/dev.h"
 #include "hv/dev/platform.h"
 #include "hv/dev/vpci.h"
@@ -41,7 +42,7 @@ struct vm {
 	struct vuart uart;
 	struct testdev *testdev;
 	struct vpci_bus pci;
-	struct vpci_func host_bridge;
+	struct chipset chipset;      /* host bridge, ISA bridge, MCHBAR */
 	struct vgpu *vgpu;
 	struct platform plat;        /* interrupt controllers, timers (docs/platform.md) */
 	struct vcpu vcpu;

@@ -61,6 +61,20 @@ static void mmio_write32(uint32_t off, uint32_t v)
 	*(volatile uint32_t *)(uintptr_t)(bar0 + off) = v;
 }
 
+/* Step 0: the chipset a driver looks for (docs/platform.md, "PCI as i915
+ * needs it"): the host bridge with MCHBAR on, the SPT-LP ISA bridge. */
+static void check_chipset(void)
+{
+	check_eq("pci: host bridge 8086:191f at 00:00.0", pci_read(0, 0), 0x191f8086);
+	check_eq("pci: host bridge class 0x0600", pci_read(0, 8) >> 16, 0x0600);
+	check_eq("pci: mchbar enabled at 0xfed10000", pci_read(0, 0x48), 0xfed10001);
+	pci_write(0, 0x48, 0x12340001);
+	check_eq("pci: mchbar read-only", pci_read(0, 0x48), 0xfed10001);
+	check_eq("pci: isa bridge 8086:9d48 at 00:1f.0", pci_read(0x1f, 0), 0x9d488086);
+	check_eq("pci: isa bridge class 0x0601", pci_read(0x1f, 8) >> 16, 0x0601);
+	check_eq("mchbar window reads 0", *(volatile uint32_t *)0xfed15da8ul, 0);
+}
+
 /* Step 1: find the Intel display function on bus 0. */
 static bool find_gpu(void)
 {
@@ -231,6 +245,7 @@ int guest_main(const char *cmdline)
 	uint64_t aperture = 0, ggtt = 0;
 
 	printf("%s: i915-style vGPU probe\n", guest_name);
+	check_chipset();
 	if (find_gpu() && map_bars(&aperture, &ggtt) && probe_pvinfo(aperture, ggtt)) {
 		exercise();
 		bar_collision();
