@@ -123,7 +123,8 @@ GUEST_LIB64 := start64.S entry.c lib.c idt64.c isr64.S irq64.S paging64.c user64
 GUEST_LIB32 := start32.S entry.c lib.c
 GUEST_LD   := guests/lib/guest.ld
 
-.PHONY: all help deps check test run run-qemu bench fuzz clean distclean newlib
+.PHONY: all help deps check test run run-qemu bench fuzz clean distclean newlib \
+        linux-guest
 .SECONDARY:
 .DEFAULT_GOAL := all
 
@@ -145,6 +146,14 @@ newlib: $(NEWLIB_LIB) ## Build newlib into build/newlib (cached)
 $(NEWLIB_LIB): | $(DEPS_STAMP)
 	@echo "NEWLIB  build/newlib (from /usr/src/newlib, about a minute)"
 	@scripts/build-newlib.sh $(BUILD)/newlib
+
+# --- Linux guest images (Debian's kernel and busybox, unmodified; cached) ---
+LINUX_DIR   := $(BUILD)/linux
+LINUX_GUEST := $(addprefix $(LINUX_DIR)/,vmlinuz vmlinux initramfs.cpio.gz initramfs.cpio VERSION)
+linux-guest: $(LINUX_GUEST) ## Build the Linux guest images into build/linux (cached)
+$(LINUX_GUEST) &: scripts/linux-guest.sh guests/linux/init | $(DEPS_STAMP)
+	@echo "LINUX   $(LINUX_DIR) (from Debian's linux-image-amd64 and busybox-static)"
+	@scripts/linux-guest.sh $(LINUX_DIR) guests/linux/init
 
 # --- version header (rewritten only when the revision changes) -------------
 GIT_REV := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
@@ -297,7 +306,7 @@ fuzz: $(FUZZ_BIN) ## Fuzz the instruction decoder/emulator (FUZZ_SECONDS=60)
 	  $(BUILD)/fuzz/corpus 2>&1 | grep -E "stat::number_of_executed_units|stat::peak_rss|ERROR|SUMMARY|Done" ; \
 	  test $${PIPESTATUS[0]} -eq 0
 
-clean: ## Remove build products (keeps the newlib cache)
+clean: ## Remove build products (keeps the newlib and Linux image caches)
 	rm -rf $(OBJ) $(HOSTOBJ) $(GEN) $(BUILD)/unit $(BUILD)/system $(BUILD)/fuzz \
 	  $(BUILD)/guests $(EFI_SO) $(EFI_APP) $(BUILD)/run $(BUILD)/bench \
 	  $(LIBEFI)

@@ -3,7 +3,8 @@
 # Called by the Makefile (target 'deps'); needs root when something is missing.
 set -euo pipefail
 want=(gnu-efi bochs bochsbios vgabios qemu-system-x86 ovmf mtools
-      libcmocka-dev newlib-source acpica-tools "$@")
+      libcmocka-dev newlib-source acpica-tools
+      xz-utils cpio kmod binutils gzip "$@")
 missing=()
 for p in "${want[@]}"; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
