@@ -13,8 +13,8 @@
  *
  * Notes (gABI "Note Section"): namesz, descsz, type (4 bytes each), then
  * the name (namesz bytes, its NUL included) and the descriptor (descsz
- * bytes), each padded to the segment's alignment (4 bytes, or 8 when
- * p_align says 8).
+ * bytes), each starting on the segment's note alignment (4 bytes, or 8
+ * when p_align says 8).
  */
 #include "hv/load/elf.h"
 
@@ -264,16 +264,20 @@ bool elf64_load_with_entry(struct loader *ld, uint64_t entry,
 /* ---- notes ----------------------------------------------------------- */
 
 /*
- * Walk the notes in file bytes [off, end) (a PT_NOTE segment, already
- * clipped to the file) for (name, type). A note whose header or name runs
- * past the end stops the walk: nothing after it can be found.
+ * Walk the notes in file bytes [start, end) (a PT_NOTE segment, already
+ * clipped to the file) for (name, type). The descriptor and the next note
+ * start at the next multiple of pad from the segment's start. A note whose
+ * header or name runs past the end stops the walk: nothing after it can
+ * be found.
  */
-static enum elf_note_find find_in_segment(const uint8_t *image, uint64_t off,
-                                          uint64_t end, uint64_t pad,
-                                          const char *name, uint32_t type,
+static enum elf_note_find find_in_segment(const uint8_t *image,
+                                          uint64_t start, uint64_t end,
+                                          uint64_t pad, const char *name,
+                                          uint32_t type,
                                           struct elf_note *note)
 {
 	uint64_t want_namesz = strlen(name) + 1;
+	uint64_t off = start;
 
 	while (end - off >= NOTE_HEADER) {
 		uint64_t namesz = ld_get32(image + off + NOTE_NAMESZ);
@@ -285,7 +289,8 @@ static enum elf_note_find find_in_segment(const uint8_t *image, uint64_t off,
 		/* Sizes are 32-bit: no sum below overflows 64 bits. */
 		if (namesz > end - name_off)
 			return ELF_NOTE_ABSENT;
-		desc_off = name_off + ((namesz + pad - 1) & ~(pad - 1));
+		desc_off = start + ((name_off + namesz - start + pad - 1) &
+		                    ~(pad - 1));
 		if (namesz == want_namesz && ntype == type &&
 		    memcmp(image + name_off, name, (size_t)namesz) == 0) {
 			if (desc_off > end || descsz > end - desc_off)
@@ -294,7 +299,8 @@ static enum elf_note_find find_in_segment(const uint8_t *image, uint64_t off,
 			note->desc_size = (uint32_t)descsz;
 			return ELF_NOTE_FOUND;
 		}
-		next = desc_off + ((descsz + pad - 1) & ~(pad - 1));
+		next = start + ((desc_off + descsz - start + pad - 1) &
+		                ~(pad - 1));
 		if (next > end)
 			return ELF_NOTE_ABSENT;
 		off = next;
