@@ -257,12 +257,12 @@ static void vmcs_guest_state(const struct guest_entry *e)
 	uint32_t data_ar = AR_TYPE_DATA_RWA | AR_S | AR_P | AR_G | AR_DB;
 	uint64_t cr0 = e->cr0 | (vmx.cr0_fixed0 & ~(CR0_PE | CR0_PG));
 
-	vmcs_seg(VS_CS, GUEST_CODE_SEL, 0, 0xffffffff, code_ar);
-	vmcs_seg(VS_DS, GUEST_DATA_SEL, 0, 0xffffffff, data_ar);
-	vmcs_seg(VS_ES, GUEST_DATA_SEL, 0, 0xffffffff, data_ar);
-	vmcs_seg(VS_SS, GUEST_DATA_SEL, 0, 0xffffffff, data_ar);
-	vmcs_seg(VS_FS, GUEST_DATA_SEL, 0, 0xffffffff, data_ar);
-	vmcs_seg(VS_GS, GUEST_DATA_SEL, 0, 0xffffffff, data_ar);
+	vmcs_seg(VS_CS, e->cs_sel, 0, 0xffffffff, code_ar);
+	vmcs_seg(VS_DS, e->ds_sel, 0, 0xffffffff, data_ar);
+	vmcs_seg(VS_ES, e->ds_sel, 0, 0xffffffff, data_ar);
+	vmcs_seg(VS_SS, e->ds_sel, 0, 0xffffffff, data_ar);
+	vmcs_seg(VS_FS, e->ds_sel, 0, 0xffffffff, data_ar);
+	vmcs_seg(VS_GS, e->ds_sel, 0, 0xffffffff, data_ar);
 	vmcs_seg(VS_LDTR, 0, 0, 0, AR_UNUSABLE);
 	/* No guest TSS yet; VM entry still wants a busy TSS in TR. */
 	vmcs_seg(VS_TR, 0, 0, 0x67, AR_TYPE_TSS_BUSY | AR_P);
@@ -330,6 +330,7 @@ bool vcpu_init(struct vcpu *v, struct vm *vm, const struct guest_entry *e)
 	memset(&v->regs, 0, sizeof(v->regs));
 	v->regs.gpr[GPR_RAX] = e->rax;
 	v->regs.gpr[GPR_RBX] = e->rbx;
+	v->regs.gpr[GPR_RSI] = e->rsi;
 	v->regs.gpr[GPR_RDI] = e->rdi;
 	if (loaded_vcpu && loaded_vcpu != v)
 		vmptrld(loaded_vcpu->vmcs_hpa);   /* keep "current" truthful */

@@ -255,21 +255,30 @@ static uint64_t gdt_descriptor(uint32_t base, uint32_t limit, uint8_t access,
 	       (uint64_t)(base >> 24) << 56;
 }
 
-/* Null, 0x08 code (64-bit or 32-bit flat), 0x10 flat data. */
-static void write_gdt(struct loader *ld, bool long_mode)
+/*
+ * Zeroes (the null descriptor and any unused slot), flat code (64-bit or
+ * 32-bit) at cs_sel, flat data at ds_sel; the limit ends with the higher
+ * of the two. Selectors are the format's constants: multiples of 8, in
+ * the first page, never 0, never equal.
+ */
+static void write_gdt(struct loader *ld, bool long_mode, uint16_t cs_sel,
+                      uint16_t ds_sel)
 {
 	uint8_t *gdt = ld_ram(ld, GUEST_GDT_GPA);
 	uint8_t code_flags = long_mode ? (SEG_G | SEG_L) : (SEG_G | SEG_DB);
+	uint16_t top = cs_sel > ds_sel ? cs_sel : ds_sel;
 
 	memset(gdt, 0, PAGE_SIZE);
-	ld_put64(gdt + GUEST_CODE_SEL,
+	ld_put64(gdt + cs_sel,
 	         gdt_descriptor(0, 0xFFFFF, SEG_P | SEG_S | SEG_CODE_XR,
 	                        code_flags));
-	ld_put64(gdt + GUEST_DATA_SEL,
+	ld_put64(gdt + ds_sel,
 	         gdt_descriptor(0, 0xFFFFF, SEG_P | SEG_S | SEG_DATA_RW,
 	                        SEG_G | SEG_DB));
 	ld->out->gdt_gpa = GUEST_GDT_GPA;
-	ld->out->gdt_limit = GUEST_GDT_LIMIT;
+	ld->out->gdt_limit = (uint16_t)(top + 8 - 1);
+	ld->out->cs_sel = cs_sel;
+	ld->out->ds_sel = ds_sel;
 }
 
 /* ---- identity page tables --------------------------------------------- */
@@ -312,11 +321,11 @@ static void write_page_tables(struct loader *ld)
 
 /* ---- entry state ------------------------------------------------------ */
 
-void ld_enter_long_mode(struct loader *ld)
+void ld_enter_long_mode(struct loader *ld, uint16_t cs_sel, uint16_t ds_sel)
 {
 	struct guest_entry *out = ld->out;
 
-	write_gdt(ld, true);
+	write_gdt(ld, true, cs_sel, ds_sel);
 	write_page_tables(ld);
 	out->long_mode = true;
 	out->cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_PG;
@@ -326,11 +335,12 @@ void ld_enter_long_mode(struct loader *ld)
 	out->rsp = GUEST_STACK_TOP;
 }
 
-void ld_enter_protected_mode(struct loader *ld)
+void ld_enter_protected_mode(struct loader *ld, uint16_t cs_sel,
+                             uint16_t ds_sel)
 {
 	struct guest_entry *out = ld->out;
 
-	write_gdt(ld, false);
+	write_gdt(ld, false, cs_sel, ds_sel);
 	out->long_mode = false;
 	out->cr0 = CR0_PE | CR0_ET;
 	out->cr4 = 0;

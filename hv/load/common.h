@@ -5,8 +5,9 @@
  * information area, module placement, the GDT, the identity page tables
  * and the machine state at entry.
  *
- * The format files (elf64.c, multiboot.c) include this header and the ELF
- * reader's (elf.h); the dispatcher (dispatch.c) includes the format headers.
+ * The format files (elf64.c, multiboot.c, linux.c, pvh.c) include this
+ * header and the ELF reader's (elf.h); the dispatcher (dispatch.c)
+ * includes the format headers.
  * Nothing here refers to the dispatcher or to a format.
  */
 #ifndef BAREGT_HV_LOAD_COMMON_H
@@ -36,6 +37,9 @@ struct loader {
 	struct guest_entry *out;
 	char *err;
 	size_t errlen;
+	/* The memory map to report: req->memmap, or basic_map without one. */
+	const struct guest_memmap *memmap;
+	struct guest_memmap basic_map;
 };
 
 /* What a format's probe found in the image, for its load. */
@@ -53,6 +57,11 @@ struct ld_format {
 	enum guest_kind kind;
 	const char *kind_name;        /* guest_kind_name(): "multiboot" */
 	const char *what;             /* in messages: "Multiboot" */
+	/*
+	 * A variant of a later format (PVH of ELF64), left out of the "not
+	 * a ... image" list: an image that is not PVH is still ELF64.
+	 */
+	bool variant;
 	/* The image is of this format (fill *m; no error written). */
 	bool (*probe)(const struct loader *ld, struct ld_match *m);
 	/*
@@ -110,6 +119,13 @@ bool ld_load_segment(struct loader *ld, const char *what,
  */
 bool ld_place_modules(struct loader *ld, bool below_4g);
 
+/*
+ * The basic memory map (e820.c): usable [0, 0x9FC00), reserved up to
+ * 1 MiB, usable [1 MiB, ram_bytes); the map reported when the request
+ * gives none.
+ */
+void ld_memmap_basic(struct guest_memmap *m, uint64_t ram_bytes);
+
 /* [GUEST_INFO_GPA, GUEST_INFO_END): tables, then the strings they name. */
 struct info_area {
 	uint8_t *ram;
@@ -128,18 +144,22 @@ bool info_put_string(struct loader *ld, struct info_area *a, const char *s,
                      const char *what, uint64_t *gpa);
 
 /*
- * 64-bit entry (docs/guests.md "Entry state", ELF64 guests): the GDT with
- * a 64-bit code segment, the identity page tables, long mode with paging
- * (CR0, CR4, EFER, CR3 = GUEST_PML4_GPA), RSP = GUEST_STACK_TOP. The
- * format sets RIP and the registers that carry its boot information.
+ * 64-bit entry (docs/guests.md "Entry state", ELF64 and Linux guests):
+ * the GDT with a 64-bit code segment at cs_sel and flat data at ds_sel
+ * (nothing else but zeroes; limit: the higher of the two, + 7), the
+ * identity page tables, long mode with paging (CR0, CR4, EFER, CR3 =
+ * GUEST_PML4_GPA), RSP = GUEST_STACK_TOP. The format sets RIP and the
+ * registers that carry its boot information.
  */
-void ld_enter_long_mode(struct loader *ld);
+void ld_enter_long_mode(struct loader *ld, uint16_t cs_sel, uint16_t ds_sel);
 
 /*
- * 32-bit entry (Multiboot 0.6.96 §3.2): the GDT with flat 32-bit code,
- * protected mode with paging off, RSP = GUEST_STACK_TOP. The format sets
- * RIP and the registers that carry its boot information.
+ * 32-bit entry (Multiboot 0.6.96 §3.2, PVH): the GDT with flat 32-bit
+ * code at cs_sel and flat data at ds_sel, protected mode with paging off,
+ * RSP = GUEST_STACK_TOP. The format sets RIP and the registers that carry
+ * its boot information.
  */
-void ld_enter_protected_mode(struct loader *ld);
+void ld_enter_protected_mode(struct loader *ld, uint16_t cs_sel,
+                             uint16_t ds_sel);
 
 #endif /* BAREGT_HV_LOAD_COMMON_H */

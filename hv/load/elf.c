@@ -1,6 +1,7 @@
 /*
- * hv/load/elf.c — loading an ELF executable by its program headers, for
- * the formats whose images are ELF files (elf64.c, multiboot.c).
+ * hv/load/elf.c — loading an ELF executable by its program headers, and
+ * finding a note in its PT_NOTE segments, for the formats whose images
+ * are ELF files (elf64.c, multiboot.c, pvh.c).
  *
  * Layouts from the System V gABI ("ELF Header", "Program Header") and the
  * ELF-64 Object File Format 1.5: Elf64_Ehdr (64 bytes), Elf64_Phdr (56),
@@ -9,6 +10,11 @@
  * and need not be aligned. Each PT_LOAD segment is placed by p_paddr
  * (guest memory is identity-mapped at entry): p_filesz bytes from p_offset,
  * then zeroes up to p_memsz.
+ *
+ * Notes (gABI "Note Section"): namesz, descsz, type (4 bytes each), then
+ * the name (namesz bytes, its NUL included) and the descriptor (descsz
+ * bytes), each starting on the segment's note alignment (4 bytes, or 8
+ * when p_align says 8).
  */
 #include "hv/load/elf.h"
 
@@ -27,6 +33,7 @@
 #define EM_386      3
 #define EM_X86_64   62
 #define PT_LOAD     1
+#define PT_NOTE     4
 #define PN_XNUM     0xFFFF  /* real e_phnum is in section header 0 */
 
 /* Elf32_Ehdr / Elf64_Ehdr field offsets: e_type and e_machine are shared. */
@@ -51,6 +58,13 @@
 #define PH64_PADDR        24
 #define PH64_FILESZ       32
 #define PH64_MEMSZ        40
+#define PH64_ALIGN        48
+
+/* Note header: namesz, descsz, type (gABI "Note Section"). */
+#define NOTE_NAMESZ       0
+#define NOTE_DESCSZ       4
+#define NOTE_TYPE         8
+#define NOTE_HEADER       12
 
 /* What each class must look like to BareGT. */
 struct elf_class_rules {
@@ -186,7 +200,8 @@ static bool elf_check_header(struct loader *ld,
  */
 static bool elf_load_segments(struct loader *ld,
                               const struct elf_class_rules *r,
-                              const struct elf_header *h)
+                              const struct elf_header *h, bool below_4g,
+                              uint64_t entry, const char *entry_name)
 {
 	bool entry_loaded = false;
 	unsigned i, nloaded = 0;
@@ -201,18 +216,18 @@ static bool elf_load_segments(struct loader *ld,
 		if (type != PT_LOAD || (seg.mem_size == 0 && seg.file_size == 0))
 			continue;
 		snprintf(what, sizeof what, "ELF segment %u", i);
-		if (!ld_load_segment(ld, what, &seg, r->elf_class == ELFCLASS32))
+		if (!ld_load_segment(ld, what, &seg, below_4g))
 			return false;
 		nloaded++;
-		if (h->entry >= seg.gpa && h->entry - seg.gpa < seg.mem_size)
+		if (entry >= seg.gpa && entry - seg.gpa < seg.mem_size)
 			entry_loaded = true;
 	}
 	if (nloaded == 0)
 		return ld_fail(ld, "ELF has no loadable segment (PT_LOAD with "
 		               "p_memsz > 0)");
 	if (!entry_loaded)
-		return ld_fail(ld, "entry point 0x%llx is outside the loaded "
-		               "segments", (unsigned long long)h->entry);
+		return ld_fail(ld, "%s 0x%llx is outside the loaded segments",
+		               entry_name, (unsigned long long)entry);
 	return true;
 }
 
@@ -225,8 +240,108 @@ bool elf_load(struct loader *ld, unsigned elf_class, uint64_t *entry)
 	if (!elf_check_ident(ld, r))
 		return false;
 	elf_read_header(ld->image, r->elf_class, &h);
-	if (!elf_check_header(ld, r, &h) || !elf_load_segments(ld, r, &h))
+	if (!elf_check_header(ld, r, &h) ||
+	    !elf_load_segments(ld, r, &h, r->elf_class == ELFCLASS32, h.entry,
+	                       "entry point"))
 		return false;
 	*entry = h.entry;
 	return true;
+}
+
+bool elf64_load_with_entry(struct loader *ld, uint64_t entry,
+                           const char *entry_name, bool below_4g)
+{
+	struct elf_header h;
+
+	if (!elf_check_ident(ld, &elf64_rules))
+		return false;
+	elf_read_header(ld->image, ELFCLASS64, &h);
+	return elf_check_header(ld, &elf64_rules, &h) &&
+	       elf_load_segments(ld, &elf64_rules, &h, below_4g, entry,
+	                         entry_name);
+}
+
+/* ---- notes ----------------------------------------------------------- */
+
+/*
+ * Walk the notes in file bytes [start, end) (a PT_NOTE segment, already
+ * clipped to the file) for (name, type). The descriptor and the next note
+ * start at the next multiple of pad from the segment's start. A note whose
+ * header or name runs past the end stops the walk: nothing after it can
+ * be found.
+ */
+static enum elf_note_find find_in_segment(const uint8_t *image,
+                                          uint64_t start, uint64_t end,
+                                          uint64_t pad, const char *name,
+                                          uint32_t type,
+                                          struct elf_note *note)
+{
+	uint64_t want_namesz = strlen(name) + 1;
+	uint64_t off = start;
+
+	while (end - off >= NOTE_HEADER) {
+		uint64_t namesz = ld_get32(image + off + NOTE_NAMESZ);
+		uint64_t descsz = ld_get32(image + off + NOTE_DESCSZ);
+		uint32_t ntype = ld_get32(image + off + NOTE_TYPE);
+		uint64_t name_off = off + NOTE_HEADER;
+		uint64_t desc_off, next;
+
+		/* Sizes are 32-bit: no sum below overflows 64 bits. */
+		if (namesz > end - name_off)
+			return ELF_NOTE_ABSENT;
+		desc_off = start + ((name_off + namesz - start + pad - 1) &
+		                    ~(pad - 1));
+		if (namesz == want_namesz && ntype == type &&
+		    memcmp(image + name_off, name, (size_t)namesz) == 0) {
+			if (desc_off > end || descsz > end - desc_off)
+				return ELF_NOTE_TRUNCATED;
+			note->desc_offset = desc_off;
+			note->desc_size = (uint32_t)descsz;
+			return ELF_NOTE_FOUND;
+		}
+		next = start + ((desc_off + descsz - start + pad - 1) &
+		                ~(pad - 1));
+		if (next > end)
+			return ELF_NOTE_ABSENT;
+		off = next;
+	}
+	return ELF_NOTE_ABSENT;
+}
+
+enum elf_note_find elf64_find_note(const uint8_t *image, uint64_t size,
+                                   const char *name, uint32_t type,
+                                   struct elf_note *note)
+{
+	enum elf_note_find found = ELF_NOTE_ABSENT;
+	struct elf_header h;
+	uint64_t table_size;
+	unsigned i;
+
+	if (size < elf64_rules.ehdr_size || image[EI_CLASS] != ELFCLASS64 ||
+	    image[EI_DATA] != ELFDATA2LSB)
+		return ELF_NOTE_ABSENT;
+	elf_read_header(image, ELFCLASS64, &h);
+	table_size = (uint64_t)h.phnum * h.phentsize;
+	if (h.phentsize != elf64_rules.phdr_size || h.phnum == PN_XNUM ||
+	    !ld_fits(h.phoff, table_size, size))
+		return ELF_NOTE_ABSENT;
+	for (i = 0; i < h.phnum && found != ELF_NOTE_FOUND; i++) {
+		const uint8_t *ph = image + h.phoff + (uint64_t)i * h.phentsize;
+		uint64_t off = ld_get64(ph + PH64_OFFSET);
+		uint64_t filesz = ld_get64(ph + PH64_FILESZ);
+		uint64_t pad = ld_get64(ph + PH64_ALIGN) == 8 ? 8 : 4;
+		enum elf_note_find f;
+
+		if (ld_get32(ph + PH_TYPE) != PT_NOTE)
+			continue;
+		if (off > size)
+			continue;
+		if (filesz > size - off)
+			filesz = size - off;      /* what the file holds of it */
+		f = find_in_segment(image, off, off + filesz, pad, name, type,
+		                    note);
+		if (f != ELF_NOTE_ABSENT)
+			found = f;
+	}
+	return found;
 }

@@ -99,7 +99,7 @@ static bool elf64_load(struct loader *ld, const struct ld_match *m)
 		               (unsigned long long)out->rip);
 	if (!ld_place_modules(ld, false))
 		return false;
-	ld_enter_long_mode(ld);
+	ld_enter_long_mode(ld, GUEST_CODE_SEL, GUEST_DATA_SEL);
 	if (!write_start_info(ld))
 		return false;
 	out->rdi = GUEST_INFO_GPA;

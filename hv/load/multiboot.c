@@ -68,13 +68,10 @@
 #define MMAP_LENGTH      12
 #define MMAP_TYPE        20
 #define MMAP_ENTRY       24   /* size field + the 20 bytes it counts */
-#define MMAP_AVAILABLE   1u
-#define MMAP_RESERVED    2u
 
 /* Conventional memory: RAM below the EBDA area of a PC, [0, 639 KiB);
  * mem_lower says the same as the memory map's first range. */
-#define MB_LOW_RAM_END   0x9FC00u
-#define MB_MEM_LOWER_KIB (MB_LOW_RAM_END / 1024u)
+#define MB_MEM_LOWER_KIB (GUEST_LOW_RAM_END / 1024u)
 #define MB_LOADER_NAME   "BareGT"
 
 struct mb_search {
@@ -242,19 +239,20 @@ static bool mb_write_modules(struct loader *ld, struct info_area *a,
 }
 
 /*
- * The memory map: [0, 639 KiB) available, up to 1 MiB reserved (the PC's
- * EBDA, ROM and video hole a Multiboot kernel expects), then RAM.
+ * The memory map (§3.3 mmap): the VM's map (guest_memmap, whose types are
+ * Multiboot's: 1 available, others reserved); without one the basic map,
+ * [0, 639 KiB) available, up to 1 MiB reserved (the PC's EBDA, ROM and
+ * video hole a Multiboot kernel expects), then RAM.
  */
 static void mb_write_mmap(struct loader *ld, uint64_t mmap)
 {
-	uint64_t ram_bytes = ld->req->ram_bytes;
+	const struct guest_memmap *map = ld->memmap;
 	uint8_t *p = ld_ram(ld, mmap);
+	unsigned i;
 
-	mb_put_mmap(p, 0, MB_LOW_RAM_END, MMAP_AVAILABLE);
-	mb_put_mmap(p + MMAP_ENTRY, MB_LOW_RAM_END,
-	            GUEST_IMAGE_MIN - MB_LOW_RAM_END, MMAP_RESERVED);
-	mb_put_mmap(p + 2 * MMAP_ENTRY, GUEST_IMAGE_MIN,
-	            ram_bytes - GUEST_IMAGE_MIN, MMAP_AVAILABLE);
+	for (i = 0; i < map->nentries; i++)
+		mb_put_mmap(p + MMAP_ENTRY * i, map->entry[i].gpa,
+		            map->entry[i].length, map->entry[i].type);
 }
 
 /*
@@ -273,7 +271,7 @@ static bool mb_write_info(struct loader *ld)
 	info_init(&area, ld);
 	if (!info_alloc(ld, &area, MBI_SIZE, 8, &mbi_gpa) ||
 	    !info_alloc(ld, &area, MBM_SIZE * req->nmodules, 4, &mods) ||
-	    !info_alloc(ld, &area, 3 * MMAP_ENTRY, 4, &mmap))
+	    !info_alloc(ld, &area, MMAP_ENTRY * ld->memmap->nentries, 4, &mmap))
 		return false;
 	mbi = ld_ram(ld, mbi_gpa);             /* = GUEST_INFO_GPA: first */
 	ld_put32(mbi + MBI_FLAGS, MBI_F_MEMORY | MBI_F_CMDLINE | MBI_F_MODS |
@@ -284,7 +282,7 @@ static bool mb_write_info(struct loader *ld)
 	ld_put32(mbi + MBI_MODS_COUNT, req->nmodules);
 	ld_put32(mbi + MBI_MODS_ADDR, (uint32_t)mods);
 	mb_write_mmap(ld, mmap);
-	ld_put32(mbi + MBI_MMAP_LENGTH, 3 * MMAP_ENTRY);
+	ld_put32(mbi + MBI_MMAP_LENGTH, MMAP_ENTRY * ld->memmap->nentries);
 	ld_put32(mbi + MBI_MMAP_ADDR, (uint32_t)mmap);
 	if (!info_put_string(ld, &area, req->cmdline, "the command line", &gpa))
 		return false;
@@ -330,7 +328,7 @@ static bool mb_load(struct loader *ld, const struct ld_match *m)
 	if (!mb_load_image(ld, m->header_offset, &out->rip) ||
 	    !ld_place_modules(ld, true))
 		return false;
-	ld_enter_protected_mode(ld);
+	ld_enter_protected_mode(ld, GUEST_CODE_SEL, GUEST_DATA_SEL);
 	if (!mb_write_info(ld))
 		return false;
 	out->rax = MULTIBOOT_BOOTLOADER_MAGIC;

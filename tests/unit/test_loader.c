@@ -596,12 +596,12 @@ static void test_not_an_image(void **state)
 	(void)state;
 	memcpy(img, "hello, world: not a kernel", 26);
 	r = request(img, 26);
-	LOAD_FAILS_EXACTLY(&r, "not a Multiboot or ELF64 x86-64 image");
+	LOAD_FAILS_EXACTLY(&r, "not a Multiboot, Linux bzImage or ELF64 x86-64 image");
 	r = request(NULL, 0);
-	LOAD_FAILS(&r, "not a Multiboot or ELF64 x86-64 image");
+	LOAD_FAILS(&r, "not a Multiboot, Linux bzImage or ELF64 x86-64 image");
 	r = request(img, 3);               /* "\177EL" cut short */
 	memcpy(img, "\177ELF", 4);
-	LOAD_FAILS(&r, "not a Multiboot or ELF64 x86-64 image");
+	LOAD_FAILS(&r, "not a Multiboot, Linux bzImage or ELF64 x86-64 image");
 }
 
 static void test_elf_ident_errors(void **state)
@@ -1116,14 +1116,14 @@ static void test_mb_header_search_limit(void **state)
 	r = aout_with_header_at(8180, 0);
 	LOAD_FAILS(&r, "Multiboot header without flag 16");
 	r = aout_with_header_at(8184, 0);
-	LOAD_FAILS(&r, "not a Multiboot or ELF64 x86-64 image");
+	LOAD_FAILS(&r, "not a Multiboot, Linux bzImage or ELF64 x86-64 image");
 	r = aout_with_header_at(8188, 0);
-	LOAD_FAILS(&r, "not a Multiboot or ELF64 x86-64 image");
+	LOAD_FAILS(&r, "not a Multiboot, Linux bzImage or ELF64 x86-64 image");
 	r = aout_with_header_at(8192, 0);
-	LOAD_FAILS(&r, "not a Multiboot or ELF64 x86-64 image");
+	LOAD_FAILS(&r, "not a Multiboot, Linux bzImage or ELF64 x86-64 image");
 	/* Not 4-byte aligned: not a header. */
 	r = aout_with_header_at(0x22, 0x10000);
-	LOAD_FAILS(&r, "not a Multiboot or ELF64 x86-64 image");
+	LOAD_FAILS(&r, "not a Multiboot, Linux bzImage or ELF64 x86-64 image");
 }
 
 static void test_mb_bad_checksum(void **state)
