@@ -10,6 +10,7 @@
 #include "ept/ept.h"
 #include "hv/boot_info.h"
 #include "hv/config/config.h"
+#include "hv/dev/acpi_map.h"
 #include "hv/dev/bus.h"
 #include "hv/dev/chipset.h"
 #include "hv/dev/dev.h"
@@ -32,7 +33,7 @@ struct vgpu_partition;
 struct gpu_backend;
 
 /* Where each VM's PCI ECAM window sits (bus 0, 1 MiB). */
-#define VM_ECAM_GPA 0xd0000000ull
+#define VM_ECAM_GPA ((uint64_t)ACPI_MAP_ECAM_GPA)
 
 struct vm {
 	struct vm_desc desc;         /* id, name, RAM, bus, PCI: what devices see */

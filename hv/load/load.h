@@ -28,6 +28,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "hv/dev/acpi_map.h"
 
 /* Guest-physical layout (docs/guests.md, "Guest-physical memory"). */
 #define GUEST_GDT_GPA      0x1000
@@ -57,17 +58,19 @@
 
 /*
  * The platform's guest-physical map (docs/platform.md, "Guest-physical
- * map"): what guest_memmap_pc() reports besides RAM.
+ * map"): what guest_memmap_pc() reports besides RAM. The addresses are
+ * the platform's, defined once in hv/dev/acpi_map.h (which the DSDT
+ * shares).
  */
 #define GUEST_LOW_RAM_END  0x9FC00    /* conventional memory: [0, 639 KiB) */
-#define GUEST_ACPI_GPA     0xE0000    /* ACPI tables, RSDP first */
-#define GUEST_ECAM_GPA     0xD0000000 /* PCI ECAM, bus 0 */
-#define GUEST_ECAM_BYTES   0x100000
-#define GUEST_IOAPIC_GPA   0xFEC00000
+#define GUEST_ACPI_GPA     ACPI_MAP_TABLES_GPA
+#define GUEST_ECAM_GPA     ACPI_MAP_ECAM_GPA
+#define GUEST_ECAM_BYTES   ACPI_MAP_ECAM_SIZE
+#define GUEST_IOAPIC_GPA   ACPI_MAP_IOAPIC_GPA
 #define GUEST_IOAPIC_BYTES 0x1000
-#define GUEST_LAPIC_GPA    0xFEE00000
+#define GUEST_LAPIC_GPA    ACPI_MAP_LAPIC_GPA
 #define GUEST_LAPIC_BYTES  0x1000
-#define GUEST_RAM_MAX      0x80000000 /* RAM ends below the PCI window */
+#define GUEST_RAM_MAX      ACPI_MAP_PCI_MEM_FIRST  /* RAM ends below the PCI window */
 
 #define MULTIBOOT_HEADER_MAGIC     0x1BADB002u  /* in the image, §3.1.1 */
 #define MULTIBOOT_BOOTLOADER_MAGIC 0x2BADB002u  /* in EAX at entry, §3.2 */
