@@ -100,6 +100,7 @@ PURE_C     += gpu/gen9_ids.c
 PURE_C     += gpu/gen9_probe.c
 PURE_C     += gpu/dma_policy.c
 PURE_C     += gpu/model.c
+PURE_C     += hv/dev/vioapic.c
 
 UNIT_C     := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_C:tests/unit/%.c=$(BUILD)/unit/%)
