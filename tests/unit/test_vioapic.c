@@ -479,6 +479,60 @@ static void test_every_pin(void **state)
 	assert_int_equal(io.asserted, 0xffffff);
 }
 
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+
+static uint32_t rng(void)
+{
+	rng_state = rng_state * 6364136223846793005ull + 1442695040888963407ull;
+	return (uint32_t)(rng_state >> 33);
+}
+
+static unsigned counted;
+
+static void count_only(void *ctx, const struct apic_msg *m)
+{
+	(void)ctx;
+	(void)m;
+	counted++;
+}
+
+/* A hostile guest and hostile sources at random: no crash, no undefined
+ * behaviour (ASan/UBSan), at most one message per input that can send
+ * one, and the reset-time read-only registers unchanged. */
+static void test_random_hostile(void **state)
+{
+	static const unsigned sizes[] = { 1, 2, 4, 8, 3 };
+	unsigned i, bound = 0;
+
+	(void)state;
+	vioapic_init(&io, 2, count_only, NULL);
+	counted = 0;
+	for (i = 0; i < 200000; i++) {
+		uint32_t r = rng();
+		uint64_t v = ((uint64_t)rng() << 32) | rng();
+
+		switch (r % 4) {
+		case 0:
+			vioapic_set_line(&io, rng() % 32, rng() & 1);
+			bound += 1;
+			break;
+		case 1:
+			vioapic_eoi(&io, (uint8_t)rng());
+			bound += VIOAPIC_PINS;
+			break;
+		default:
+			assert_true(vioapic_bus_mmio(&io, (rng() % 0x1000) &
+			                             ((r & 64) ? ~3u : ~0u),
+			                             sizes[rng() % 5], r & 8, &v));
+			bound += 1;
+			break;
+		}
+	}
+	assert_true(counted <= bound);
+	assert_true(counted > 0);
+	assert_int_equal(vioapic_reg_read(&io, 1), 0x00170020u);
+}
+
 #define T(f) cmocka_unit_test_setup(f, setup)
 
 int main(void)
@@ -503,6 +557,7 @@ int main(void)
 		T(test_low_vectors_passed_on),
 		T(test_eoi_inside_deliver_no_loop),
 		T(test_every_pin),
+		T(test_random_hostile),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -359,6 +359,41 @@ static void test_bad_accesses(void **state)
 	assert_int_equal(pw.count.bad_access, bad);
 }
 
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+
+static uint32_t rng(void)
+{
+	rng_state = rng_state * 6364136223846793005ull + 1442695040888963407ull;
+	return (uint32_t)(rng_state >> 33);
+}
+
+/* A hostile guest at random on every port, any size and offset: no
+ * crash, no undefined behaviour, at most one request per write. */
+static void test_random_hostile(void **state)
+{
+	static const handler all[] = {
+		vpower_bus_kbd_data, vpower_bus_kbd_cmd, vpower_bus_rst_cnt,
+		vpower_bus_pm1,
+	};
+	unsigned i, writes = 0;
+
+	(void)state;
+	for (i = 0; i < 200000; i++) {
+		uint32_t r = rng();
+		uint64_t v = ((uint64_t)rng() << 32) | rng();
+		bool write = r & 1;
+
+		assert_true(all[(r >> 1) % 4](&pw, rng() % 8,
+		                              (r & 64) ? 1u << (rng() % 4) : 1,
+		                              write, &v));
+		writes += write;
+		assert_true(nreq <= writes);
+		assert_true((inw(0x604) & 0x2001) == 0x0001);
+	}
+	assert_true(nreq > 0);
+	assert_true(pw.count.sleep_refused > 0);
+}
+
 #define T(f) cmocka_unit_test_setup(f, setup)
 
 int main(void)
@@ -379,6 +414,7 @@ int main(void)
 		T(test_s5_byte_and_dword),
 		T(test_other_sleep_states_refused),
 		T(test_bad_accesses),
+		T(test_random_hostile),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -830,6 +830,68 @@ static void test_divider_other_time_bases(void **state)
 	EXPECT_TIME(2024, 6, 15, 10, 0, 1, 7);
 }
 
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+
+static uint32_t rng(void)
+{
+	rng_state = rng_state * 6364136223846793005ull + 1442695040888963407ull;
+	return (uint32_t)(rng_state >> 33);
+}
+
+/* A hostile guest at random (any index, any byte, SET and divider
+ * toggled, format changed), time jumping forward by random amounts and
+ * stale: no crash, no undefined behaviour, the clock always a valid
+ * date, the line held exactly while IRQF is set, and the next event
+ * never in the past. */
+static void test_random_hostile(void **state)
+{
+	unsigned i;
+
+	(void)state;
+	start(2024, 6, 15, 10, 0, 0);
+	for (i = 0; i < 100000; i++) {
+		uint32_t r = rng();
+		struct vrtc_time t;
+		uint64_t ev, v = rng();
+
+		switch (r % 8) {
+		case 0:
+			tsc_now += rng() % (2 * HZ);
+			break;
+		case 1:
+			tsc_now += (uint64_t)rng() * 1000;  /* up to ~50 days */
+			break;
+		case 2:
+			vrtc_tick(&rtc, tsc_now - rng() % MS);
+			break;
+		case 3:
+			wr((uint8_t)(r >> 8), (uint8_t)v);
+			break;
+		case 4:
+			wr((uint8_t)(rng() % 14), (uint8_t)v);
+			break;
+		case 5:
+			(void)rd((uint8_t)(r >> 8));
+			break;
+		case 6:
+			assert_true(vrtc_bus_io(&rtc, rng() % 3, 1u << (rng() % 4),
+			                        rng() & 1, &v));
+			break;
+		default:
+			(void)rd((uint8_t)(rng() % 14));
+			break;
+		}
+		vrtc_get_time(&rtc, &t);
+		assert_true(t.year <= 9999 && t.month >= 1 && t.month <= 12 &&
+		            t.day >= 1 && t.day <= 31 && t.hour < 24 &&
+		            t.minute < 60 && t.second < 60);
+		assert_int_equal(irq_line, rtc.irq_level);
+		ev = vrtc_next_event(&rtc);
+		assert_true(ev == NEVER || ev > rtc.last_tsc);
+	}
+	assert_true(irq_calls > 0);
+}
+
 #define T(f) cmocka_unit_test_setup(f, setup)
 
 int main(void)
@@ -860,6 +922,7 @@ int main(void)
 		T(test_cmos_ram),
 		T(test_wide_accesses),
 		T(test_divider_other_time_bases),
+		T(test_random_hostile),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
