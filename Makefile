@@ -105,6 +105,10 @@ PURE_C     += gpu/gen9_probe.c
 PURE_C     += gpu/dma_policy.c
 PURE_C     += gpu/model.c
 PURE_C     += hv/dev/acpi_build.c
+PURE_C     += hv/dev/vioapic.c
+PURE_C     += hv/dev/vpic.c
+PURE_C     += hv/dev/vrtc.c
+PURE_C     += hv/dev/vpower.c
 
 UNIT_C     := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_C:tests/unit/%.c=$(BUILD)/unit/%)

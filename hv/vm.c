@@ -352,10 +352,37 @@ static void vm_report_bus(struct vm *vm)
 			log_info("vm '%s': bus %s hits: %s", vm->desc.name, space[s],
 			         line);
 	}
-	if (vm->bus.unclaimed_reads || vm->bus.unclaimed_writes)
-		log_info("vm '%s': unknown ports: %llu reads, %llu writes",
-		         vm->desc.name, (unsigned long long)vm->bus.unclaimed_reads,
-		         (unsigned long long)vm->bus.unclaimed_writes);
+	/* Unknown ports, each with its reads and writes, as many lines as
+	 * it takes: "unknown ports: 0x80 r0 w12, 0x2e r1 w0 (other: r0 w3)". */
+	if (vm->bus.unclaimed_reads || vm->bus.unclaimed_writes) {
+		const struct bus_port_count *p;
+		size_t len = 0;
+
+		line[0] = '\0';
+		for (i = 0; (p = bus_unknown_port(&vm->bus, i)) != NULL; i++) {
+			if (len + 56 > sizeof(line)) {
+				log_info("vm '%s': unknown ports: %s", vm->desc.name,
+				         line);
+				len = 0;
+			}
+			len += (size_t)snprintf(line + len, sizeof(line) - len,
+			                        "%s0x%x r%llu w%llu", len ? ", " : "",
+			                        p->port, (unsigned long long)p->reads,
+			                        (unsigned long long)p->writes);
+		}
+		if (vm->bus.unknown_other_reads || vm->bus.unknown_other_writes) {
+			if (len + 56 > sizeof(line)) {
+				log_info("vm '%s': unknown ports: %s", vm->desc.name,
+				         line);
+				len = 0;
+			}
+			snprintf(line + len, sizeof(line) - len,
+			         "%s(other: r%llu w%llu)", len ? " " : "",
+			         (unsigned long long)vm->bus.unknown_other_reads,
+			         (unsigned long long)vm->bus.unknown_other_writes);
+		}
+		log_info("vm '%s': unknown ports: %s", vm->desc.name, line);
+	}
 }
 
 void vm_report_and_free(struct vm *vm)

@@ -222,6 +222,32 @@ static struct bus_range *pio_find(struct bus *b, uint16_t port)
 	return NULL;
 }
 
+/* Count an access to an unknown port: its own entry if it has one (a
+ * port seen for the first time gets one while the table has room), else
+ * the "other" bucket. */
+static void count_unknown(struct bus *b, uint16_t port, bool in, bool first)
+{
+	struct bus_port_count *c = NULL;
+	unsigned i;
+
+	if (first && b->unknown_n < BUS_UNKNOWN_PORTS) {
+		c = &b->unknown[b->unknown_n++];
+		*c = (struct bus_port_count){ .port = port };
+	} else if (!first) {
+		for (i = 0; i < b->unknown_n && !c; i++)
+			if (b->unknown[i].port == port)
+				c = &b->unknown[i];
+	}
+	if (c && in)
+		c->reads++;
+	else if (c)
+		c->writes++;
+	else if (in)
+		b->unknown_other_reads++;
+	else
+		b->unknown_other_writes++;
+}
+
 enum bus_result bus_pio(struct bus *b, uint16_t port, unsigned size, bool in,
                         uint64_t *val)
 {
@@ -241,5 +267,11 @@ enum bus_result bus_pio(struct bus *b, uint16_t port, unsigned size, bool in,
 	}
 	first = !(b->port_reported[port / 8] & (1u << (port % 8)));
 	b->port_reported[port / 8] |= (uint8_t)(1u << (port % 8));
+	count_unknown(b, port, in, first);
 	return first ? BUS_UNCLAIMED_FIRST : BUS_UNCLAIMED;
+}
+
+const struct bus_port_count *bus_unknown_port(const struct bus *b, unsigned i)
+{
+	return i < b->unknown_n ? &b->unknown[i] : NULL;
 }

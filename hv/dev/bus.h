@@ -3,7 +3,7 @@
  * guest-physical MMIO ranges and the I/O port ranges its devices claim,
  * with one handler shape for both, one lookup per access, and a hit
  * counter per range. Bytes no device claims are the VM's RAM (MMIO) or
- * read all-ones and drop writes (ports). Pure: the exit handlers
+ * read all-ones and drop writes (ports, counted per port). Pure: the exit handlers
  * (vmx/mmio.c, vmx/port_io.c) call it, the unit tests compile it.
  */
 #ifndef BAREGT_HV_DEV_BUS_H
@@ -14,6 +14,7 @@
 
 #define BUS_MAX_RANGES 32        /* per address space */
 #define BUS_PORTS      0x10000u
+#define BUS_UNKNOWN_PORTS 32     /* unknown ports counted one by one */
 
 enum bus_space {
 	BUS_MMIO,                /* guest-physical addresses */
@@ -53,11 +54,22 @@ struct bus_table {
 	struct bus_range r[BUS_MAX_RANGES];    /* sorted, disjoint */
 };
 
+/* Accesses to one port no device claims. */
+struct bus_port_count {
+	uint16_t port;
+	uint64_t reads, writes;
+};
+
 struct bus {
 	struct bus_table t[BUS_SPACES];
 	uint8_t *ram;            /* the VM's RAM: GPA 0 .. ram_bytes */
 	uint64_t ram_bytes;
 	uint64_t unclaimed_reads, unclaimed_writes;   /* ports nobody claims */
+	/* The same per port: the first BUS_UNKNOWN_PORTS distinct ports in
+	 * the order they were first seen, then one bucket for all others. */
+	unsigned unknown_n;
+	struct bus_port_count unknown[BUS_UNKNOWN_PORTS];
+	uint64_t unknown_other_reads, unknown_other_writes;
 	uint8_t port_reported[BUS_PORTS / 8];
 	/* The VM's part of write protection: map [gpa, gpa + size) read-only
 	 * (on) or writable again (off) in its EPT. NULL: nothing to do. */
@@ -116,5 +128,9 @@ enum bus_result bus_mmio(struct bus *b, uint64_t gpa, unsigned size,
 /* A port access (size 1, 2 or 4) by the range that claims port. */
 enum bus_result bus_pio(struct bus *b, uint16_t port, unsigned size, bool in,
                         uint64_t *val);
+
+/* The i-th unknown port counted (first seen first), NULL for i past the
+ * table; the accesses to ports past it are unknown_other_reads/writes. */
+const struct bus_port_count *bus_unknown_port(const struct bus *b, unsigned i);
 
 #endif

@@ -505,6 +505,13 @@ bool vpci_port_bus(void *arg, uint64_t off, unsigned size, bool write,
 	return true;
 }
 
+bool vpci_data_bus(void *arg, uint64_t off, unsigned size, bool write,
+                   uint64_t *val)
+{
+	return vpci_port_bus(arg, off + (VPCI_DATA_PORT - VPCI_CONFIG_PORT), size,
+	                     write, val);
+}
+
 bool vpci_ecam_bus(void *arg, uint64_t off, unsigned size, bool write,
                    uint64_t *val)
 {

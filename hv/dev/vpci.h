@@ -133,6 +133,14 @@ void vpci_ecam_write(struct vpci_bus *b, uint32_t off, unsigned size,
 #define VPCI_CONFIG_PORTS  8u
 bool vpci_port_bus(void *arg, uint64_t off, unsigned size, bool write,
                    uint64_t *val);
+/* The same split for a platform with the reset control register at 0xCF9
+ * (hv/dev/vpower.h): vpci_port_bus on [VPCI_CONFIG_PORT, +1) takes the
+ * dword CONFIG_ADDRESS, this one the data ports [VPCI_DATA_PORT,
+ * +VPCI_DATA_PORTS). */
+#define VPCI_DATA_PORT     0xcfcu
+#define VPCI_DATA_PORTS    4u
+bool vpci_data_bus(void *arg, uint64_t off, unsigned size, bool write,
+                   uint64_t *val);
 bool vpci_ecam_bus(void *arg, uint64_t off, unsigned size, bool write,
                    uint64_t *val);
 

@@ -3,7 +3,9 @@
  * Registration (overlaps, empty ranges, ranges past port 0xFFFF, the
  * BUS_MAX_RANGES limit), dispatch to the right handler with the right arguments,
  * a refusing handler stopping the VM, and unknown ports: all-ones reads
- * of 1, 2 and 4 bytes, reported once per port, counted.
+ * of 1, 2 and 4 bytes, reported once per port, counted in total and per
+ * port (the first BUS_UNKNOWN_PORTS ports in the order seen, then the
+ * "other" bucket).
  */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -167,6 +169,10 @@ static void test_init(void **state)
 	assert_int_equal(bus.t[BUS_PIO].n, 0);
 	assert_int_equal(bus.unclaimed_reads, 0);
 	assert_int_equal(bus.unclaimed_writes, 0);
+	assert_int_equal(bus.unknown_n, 0);
+	assert_int_equal(bus.unknown_other_reads, 0);
+	assert_int_equal(bus.unknown_other_writes, 0);
+	assert_null(bus_unknown_port(&bus, 0));
 	for (i = 0; i < sizeof bus.port_reported; i++)
 		if (bus.port_reported[i])
 			fail_msg("logged[%u] = %#x after init", i, bus.port_reported[i]);
@@ -396,6 +402,84 @@ static void test_every_port_reported_once(void **state)
 		assert_int_equal(out_(port, 2, 0), BUS_UNCLAIMED);
 	assert_int_equal(bus.unclaimed_reads, 0x10000);
 	assert_int_equal(bus.unclaimed_writes, 0x100);
+	/* ports 0..31 have their own counts (port 0 also the write), the
+	 * rest share the bucket */
+	assert_int_equal(bus.unknown_n, BUS_UNKNOWN_PORTS);
+	for (port = 0; port < BUS_UNKNOWN_PORTS; port++) {
+		const struct bus_port_count *c = bus_unknown_port(&bus, port);
+
+		assert_non_null(c);
+		assert_int_equal(c->port, port);
+		assert_int_equal(c->reads, 1);
+		assert_int_equal(c->writes, port == 0 ? 1 : 0);
+	}
+	assert_null(bus_unknown_port(&bus, BUS_UNKNOWN_PORTS));
+	assert_int_equal(bus.unknown_other_reads, 0x10000 - BUS_UNKNOWN_PORTS);
+	assert_int_equal(bus.unknown_other_writes, 0x100 - 1);
+}
+
+#define EXPECT_PORT(i, p, r, w) expect_port_at(__LINE__, (i), (p), (r), (w))
+
+static void expect_port_at(int line, unsigned i, unsigned port,
+                           uint64_t reads, uint64_t writes)
+{
+	const struct bus_port_count *c = bus_unknown_port(&bus, i);
+
+	if (!c)
+		fail_msg("line %d: no unknown port %u", line, i);
+	if (c->port != port || c->reads != reads || c->writes != writes)
+		fail_msg("line %d: unknown port %u: %#x r%llu w%llu, expected "
+		         "%#x r%llu w%llu", line, i, c->port,
+		         (unsigned long long)c->reads,
+		         (unsigned long long)c->writes, port,
+		         (unsigned long long)reads, (unsigned long long)writes);
+}
+
+static void test_unknown_counted_per_port(void **state)
+{
+	uint32_t v = 0;
+	unsigned i;
+
+	(void)state;
+	assert_true(reg(0x3f8, 8, rec_fn, &dev_a));
+	out_(0x80, 1, 0x12);                /* POST codes */
+	out_(0x80, 1, 0x34);
+	in_(0x2e, 1, &v);                   /* a Super I/O probe */
+	out_(0x2e, 1, 0x87);
+	out_(0x80, 2, 0);
+	in_(0x3f8, 1, &v);                  /* a device: not counted */
+	in_(0xffff, 4, &v);
+	in_(0, 1, &v);
+	assert_int_equal(bus.unknown_n, 4);
+	EXPECT_PORT(0, 0x80, 0, 3);         /* in the order first seen */
+	EXPECT_PORT(1, 0x2e, 1, 1);
+	EXPECT_PORT(2, 0xffff, 1, 0);
+	EXPECT_PORT(3, 0, 1, 0);
+	assert_null(bus_unknown_port(&bus, 4));
+	assert_null(bus_unknown_port(&bus, ~0u));
+	assert_int_equal(bus.unknown_other_reads, 0);
+	assert_int_equal(bus.unknown_other_writes, 0);
+	/* fill the table; the 33rd port and later share the bucket */
+	for (i = 0; i < BUS_UNKNOWN_PORTS - 4; i++)
+		in_(0x1000 + i, 1, &v);
+	assert_int_equal(bus.unknown_n, BUS_UNKNOWN_PORTS);
+	in_(0x2000, 1, &v);
+	out_(0x2000, 1, 0);
+	out_(0x2001, 4, 0);
+	assert_int_equal(bus.unknown_n, BUS_UNKNOWN_PORTS);
+	assert_int_equal(bus.unknown_other_reads, 1);
+	assert_int_equal(bus.unknown_other_writes, 2);
+	/* ports in the table still count there */
+	out_(0x80, 1, 0);
+	in_(0x1000, 1, &v);
+	EXPECT_PORT(0, 0x80, 0, 4);
+	EXPECT_PORT(4, 0x1000, 2, 0);
+	EXPECT_PORT(BUS_UNKNOWN_PORTS - 1, 0x1000 + BUS_UNKNOWN_PORTS - 5, 1, 0);
+	assert_int_equal(bus.unknown_other_reads, 1);
+	assert_int_equal(bus.unknown_other_writes, 2);
+	/* the totals are the sums */
+	assert_int_equal(bus.unclaimed_reads, 3 + BUS_UNKNOWN_PORTS - 4 + 1 + 1);
+	assert_int_equal(bus.unclaimed_writes, 4 + 2 + 1);
 }
 
 static void test_unknown_out_dropped_and_counted(void **state)
@@ -472,6 +556,7 @@ int main(void)
 		T(test_unknown_reported_once_per_port),
 		T(test_unknown_first_out_then_in),
 		T(test_every_port_reported_once),
+		T(test_unknown_counted_per_port),
 		T(test_unknown_out_dropped_and_counted),
 		T(test_unknown_next_to_registered),
 		T(test_unregister),

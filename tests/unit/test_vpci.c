@@ -730,6 +730,34 @@ static void test_config_address_register(void **state)
 	assert_int_equal(vpci_port_read(&bus, CF8, 4), 0x80001010);
 }
 
+/* The bus handlers: one for all eight ports, or CONFIG_ADDRESS alone and
+ * the data ports alone (with 0xCF9 left to the reset control register). */
+static void test_bus_handlers(void **state)
+{
+	uint64_t v;
+
+	(void)state;
+	add_both();
+	v = CF8_ADDR(0, GPU_DEV, 0, 0x00);
+	assert_true(vpci_port_bus(&bus, 0, 4, true, &v));
+	v = 0;
+	assert_true(vpci_port_bus(&bus, 4, 4, false, &v));
+	assert_int_equal(v, 0x19128086);
+	v = 0;
+	assert_true(vpci_data_bus(&bus, 0, 4, false, &v));
+	assert_int_equal(v, 0x19128086);
+	assert_true(vpci_data_bus(&bus, 2, 2, false, &v));
+	assert_int_equal(v, 0x1912);
+	assert_true(vpci_data_bus(&bus, 3, 1, false, &v));
+	assert_int_equal(v, 0x19);
+	v = CF8_ADDR(0, 0, 0, 0x00);                     /* the bridge */
+	assert_true(vpci_port_bus(&bus, 0, 4, true, &v));
+	assert_true(vpci_data_bus(&bus, 2, 2, false, &v));
+	assert_int_equal(v, 0x191f);
+	assert_true(vpci_data_bus(&bus, 3, 2, false, &v)); /* past 0xCFF */
+	assert_int_equal(v, 0xffff);
+}
+
 /* Every byte offset and size of the data window, reading and writing. */
 static void test_config_data_every_offset(void **state)
 {
@@ -966,6 +994,7 @@ int main(void)
 		T(test_config_address_register),
 		T(test_config_data_every_offset),
 		T(test_config_data_misaligned),
+		T(test_bus_handlers),
 		T(test_config_data_nothing_there),
 		T(test_config_data_reaches_bars),
 		T(test_ecam_same_function),
