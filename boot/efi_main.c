@@ -179,6 +179,26 @@ static bool boot_check_machine(struct boot_info *bi)
 /* ---- entry ---------------------------------------------------------------- */
 
 /* Called by GNU-EFI's crt0 with the SysV convention (not EFIAPI). */
+/* The firmware's wall clock, for the VMs' CMOS clocks (UEFI 2.9 §8.3.1
+ * GetTime). A machine without one leaves valid = 0. */
+static void boot_read_clock(struct boot_info *bi)
+{
+	EFI_TIME t;
+
+	if (EFI_ERROR(RT->GetTime(&t, NULL)) || t.Month < 1 || t.Month > 12 ||
+	    t.Day < 1 || t.Day > 31 || t.Hour > 23 || t.Minute > 59 ||
+	    t.Second > 59)
+		return;
+	bi->tsc_wallclock = rdtsc();
+	bi->wallclock.year = t.Year;
+	bi->wallclock.month = t.Month;
+	bi->wallclock.day = t.Day;
+	bi->wallclock.hour = t.Hour;
+	bi->wallclock.minute = t.Minute;
+	bi->wallclock.second = t.Second;
+	bi->wallclock.valid = 1;
+}
+
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab);
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
@@ -230,6 +250,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	bi->rodata_start = (uint64_t)(UINTN)_rodata;
 	bi->rodata_end = (uint64_t)(UINTN)_erodata;
 	bi->efi_rt = ST->RuntimeServices;
+	boot_read_clock(bi);
 
 	log_info("boot: %u file(s) loaded, leaving UEFI boot services",
 	         bi->nfiles);

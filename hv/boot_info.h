@@ -99,6 +99,13 @@ struct boot_info {
 	struct boot_fb fb;
 	void *efi_rt;                      /* EFI_RUNTIME_SERVICES * */
 	uint64_t tsc_efi_main;             /* RDTSC at efi_main entry */
+	/* The firmware's clock (EFI GetTime, UTC or local as the machine
+	 * keeps it) and the TSC when it was read; valid = 0 if none. */
+	struct {
+		uint16_t year;
+		uint8_t month, day, hour, minute, second, valid;
+	} wallclock;
+	uint64_t tsc_wallclock;
 };
 
 /* The core's entry point; does not return. */

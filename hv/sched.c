@@ -30,7 +30,7 @@ static bool vm_ready(struct vm *vm, uint64_t now)
 		return false;
 	if (!v->halted)
 		return true;
-	if (now >= vlapic_next_event(&v->lapic))
+	if (now >= platform_next_event(&vm->plat))
 		platform_tick(&vm->plat, now);
 	return vlapic_pending(&v->lapic) >= 0 || v->lapic.nmi_pending ||
 	       v->lapic.extint_pending;
@@ -45,8 +45,8 @@ static bool sched_idle(struct vm **vms, unsigned n)
 
 	for (k = 0; k < n; k++)
 		if (vms[k]->state == VM_RUNNABLE &&
-		    vlapic_next_event(&vms[k]->vcpu.lapic) < until)
-			until = vlapic_next_event(&vms[k]->vcpu.lapic);
+		    platform_next_event(&vms[k]->plat) < until)
+			until = platform_next_event(&vms[k]->plat);
 	if (until == UINT64_MAX)
 		return false;
 	while (rdtsc() < until)

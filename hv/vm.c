@@ -80,35 +80,69 @@ static bool vm_protect(void *ctx, uint64_t gpa, uint64_t size, bool on)
 	return true;
 }
 
-/* The platform's local APIC as the VM's CPUID describes it. */
-static bool vm_platform_init(struct vm *vm)
+/* Reset and power-off from the guest's platform (i8042, 0xCF9, ACPI S5). */
+static void vm_power_request(void *ctx, enum vpower_request r, const char *why)
+{
+	struct vm *vm = ctx;
+
+	if (r == VPOWER_OFF)
+		vm_stop(vm, "powered off (%s)", why);
+	else
+		vm_stop(vm, "reset (%s)", why);
+}
+
+/* The clock a VM's CMOS starts with: the firmware's at boot plus the
+ * time since, or 2000-01-01 00:00:00 on a machine without one. */
+static struct vrtc_time vm_wallclock(const struct boot_info *bi)
+{
+	struct vrtc_time t = { 2000, 1, 1, 0, 0, 0 };
+
+	if (bi->wallclock.valid && tsc_hz()) {
+		t = (struct vrtc_time){ bi->wallclock.year, bi->wallclock.month,
+		                        bi->wallclock.day, bi->wallclock.hour,
+		                        bi->wallclock.minute, bi->wallclock.second };
+		if (!vrtc_time_add(&t, (rdtsc() - bi->tsc_wallclock) / tsc_hz()))
+			t = (struct vrtc_time){ 2000, 1, 1, 0, 0, 0 };
+	}
+	return t;
+}
+
+/* The platform, its local APIC as the VM's CPUID describes it. */
+static bool vm_platform_init(struct vm *vm, const struct boot_info *bi)
 {
 	uint32_t a, b, c, d;
-	struct vlapic_config cfg = {
-		.id = 0, .x2apic = true, .tsc_deadline = true, .tsc_hz = tsc_hz(),
+	struct platform_config cfg = {
+		.lapic = { .id = 0, .x2apic = true, .tsc_deadline = true,
+		           .tsc_hz = tsc_hz(), .maxphyaddr = 36 },
+		.time = vm_wallclock(bi),
+		.power_request = vm_power_request,
+		.power_ctx = vm,
 	};
 
 	cpuid(0x80000000u, 0, &a, &b, &c, &d);
-	cfg.maxphyaddr = 36;
 	if (a >= 0x80000008u) {
 		cpuid(0x80000008u, 0, &a, &b, &c, &d);
-		cfg.maxphyaddr = a & 0xff;
+		cfg.lapic.maxphyaddr = a & 0xff;
 	}
+	vm->desc.irq = &vm->plat.irq;
 	return platform_init(&vm->plat, &vm->desc, &vm->vcpu.lapic, &cfg);
 }
 
-static bool vm_devices_init(struct vm *vm)
+static bool vm_devices_init(struct vm *vm, const struct boot_info *bi)
 {
 	vuart_init(&vm->uart, vm_console_line, vm);
 	vpci_bus_init(&vm->pci);
-	if (!chipset_init(&vm->chipset, &vm->desc) || !vm_platform_init(vm))
+	if (!chipset_init(&vm->chipset, &vm->desc) || !vm_platform_init(vm, bi))
 		return false;
 	return vm_claim(vm, BUS_PIO, VUART_COM1, VUART_PORTS, vuart_bus_io,
 	                &vm->uart, "uart") &&
 	       vm_claim(vm, BUS_PIO, EXIT_PORT, 1, vm_exit_port_io, vm,
 	                "exit port") &&
-	       vm_claim(vm, BUS_PIO, VPCI_CONFIG_PORT, VPCI_CONFIG_PORTS,
-	                vpci_port_bus, &vm->pci, "PCI 0xcf8") &&
+	       /* 0xCF9 between them is the reset register (hv/dev/vpower.c) */
+	       vm_claim(vm, BUS_PIO, VPCI_CONFIG_PORT, 1, vpci_port_bus,
+	                &vm->pci, "PCI 0xcf8") &&
+	       vm_claim(vm, BUS_PIO, VPCI_DATA_PORT, VPCI_DATA_PORTS,
+	                vpci_data_bus, &vm->pci, "PCI 0xcfc") &&
 	       vm_claim(vm, BUS_MMIO, VM_ECAM_GPA, VPCI_ECAM_SIZE, vpci_ecam_bus,
 	                &vm->pci, "PCI ECAM");
 }
@@ -276,7 +310,7 @@ static struct vm *vm_create(const struct boot_info *bi, unsigned id,
 		         vm->desc.ram_bytes);
 		bus_set_protect(&vm->bus, vm_protect, vm);
 	}
-	if (!vm->desc.ram_hpa || !vm_devices_init(vm) ||
+	if (!vm->desc.ram_hpa || !vm_devices_init(vm, bi) ||
 	    !vm_load_image(vm, bi, &entry) || !vm_attach_vgpu(vm, be, part) ||
 	    !vm_attach_testdev(vm) || !vcpu_init(&vm->vcpu, vm, &entry)) {
 		log_error("vm '%s': not started", vm->desc.name);

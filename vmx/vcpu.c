@@ -415,11 +415,11 @@ enum exit_action vcpu_run(struct vcpu *v, uint64_t tsc_deadline)
 	v->halted = false;
 	while (act == EXIT_RESUME) {
 		uint64_t now = rdtsc(), ticks, until = tsc_deadline;
-		uint64_t event = vlapic_next_event(&v->lapic);
+		uint64_t event = platform_next_event(&v->vm->plat);
 
 		if (now >= event) {
 			platform_tick(&v->vm->plat, now);
-			event = vlapic_next_event(&v->lapic);
+			event = platform_next_event(&v->vm->plat);
 		}
 		if (now >= tsc_deadline)
 			return EXIT_YIELD;
@@ -432,6 +432,9 @@ enum exit_action vcpu_run(struct vcpu *v, uint64_t tsc_deadline)
 			return vcpu_entry_failed(v);
 		v->launched = true;
 		act = vmx_handle_exit(v);
+		/* A device may have stopped the VM (power-off, reset). */
+		if (v->vm->state == VM_STOPPED)
+			return EXIT_STOP;
 	}
 	return act;
 }

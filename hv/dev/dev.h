@@ -11,6 +11,7 @@
 
 struct bus;
 struct vpci_bus;
+struct virq;
 
 struct vm_desc {
 	unsigned id;                 /* 0.. in config order */
@@ -18,6 +19,7 @@ struct vm_desc {
 	uint64_t ram_hpa, ram_bytes; /* its RAM: GPA 0 .. ram_bytes */
 	struct bus *bus;             /* where its devices claim ranges */
 	struct vpci_bus *pci;        /* its PCI bus 0 */
+	struct virq *irq;            /* its interrupt lines (hv/dev/irq.h) */
 };
 
 #endif

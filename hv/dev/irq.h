@@ -23,7 +23,11 @@
 #define VIRQ_GSI_RTC     8
 #define VIRQ_GSI_SCI     9
 
-struct virq;
+/* The router's own counters; the state is the platform's devices. */
+struct virq {
+	uint64_t msis, bad_msis;     /* delivered; address not 0xFEExxxxx */
+	uint64_t bad_lines;          /* GSIs beyond the vIOAPIC's pins */
+};
 
 void virq_line(struct virq *irq, unsigned gsi, bool level);
 void virq_pulse(struct virq *irq, unsigned gsi);

@@ -1,6 +1,11 @@
 /*
- * hv/dev/platform.c — builds a VM's virtual platform and keeps its bus
- * ranges where the guest put them (docs/platform.md).
+ * hv/dev/platform.c — builds a VM's virtual platform, wires its devices
+ * to one another (docs/platform.md, "Interrupts") and keeps the xAPIC
+ * page where the guest put it.
+ *
+ *   vUART, RTC ─ virq_line ─► vIOAPIC ─ deliver ─► vLAPIC ◄─ virq_msi
+ *                         └─► vPIC ─ INTR ─► vLAPIC LINT0 (ExtINT)
+ *   vLAPIC EOI of a level vector ─► vioapic_eoi
  */
 #include "hv/console.h"
 #include "hv/cpu.h"
@@ -14,17 +19,53 @@ static uint64_t plat_now(void *ctx)
 	return rdtsc();
 }
 
+/* ---- the wires ----------------------------------------------------------- */
+
 static void plat_eoi_level(void *ctx, uint8_t vector)
 {
-	(void)ctx;
-	(void)vector;              /* the vIOAPIC's remote IRR: next step */
+	struct platform *p = ctx;
+
+	vioapic_eoi(&p->ioapic, vector);
 }
 
+/* The INTA cycle: the 8259's vector (its spurious IR7 one when nothing
+ * is pending). */
 static uint8_t plat_extint_ack(void *ctx)
 {
-	(void)ctx;
-	return 0xff;               /* no 8259 yet: a spurious vector */
+	struct platform *p = ctx;
+
+	return (uint8_t)vpic_ack(&p->pic);
 }
+
+static void plat_ioapic_deliver(void *ctx, const struct apic_msg *m)
+{
+	struct platform *p = ctx;
+
+	vlapic_accept(p->lapic, m);
+}
+
+static void plat_pic_intr(void *ctx, bool level)
+{
+	struct platform *p = ctx;
+
+	vlapic_lint(p->lapic, 0, level);
+}
+
+static void plat_rtc_irq(void *ctx, bool level)
+{
+	struct platform *p = ctx;
+
+	virq_line(&p->irq, VIRQ_GSI_RTC, level);
+}
+
+static void plat_power(void *ctx, enum vpower_request r, const char *why)
+{
+	struct platform *p = ctx;
+
+	p->power_request(p->power_ctx, r, why);
+}
+
+/* ---- the xAPIC page -------------------------------------------------------- */
 
 static bool lapic_place(struct platform *p, uint64_t gpa)
 {
@@ -69,6 +110,20 @@ static const struct vlapic_ops plat_lapic_ops = {
 	.page_moved = plat_page_moved,
 };
 
+/* The RTC's registers, with its next event kept current for the exit
+ * path (an access may arm or disarm an interrupt). */
+static bool plat_rtc_io(void *arg, uint64_t off, unsigned size, bool write,
+                        uint64_t *val)
+{
+	struct platform *p = arg;
+	bool ok = vrtc_bus_io(&p->rtc, off, size, write, val);
+
+	p->rtc_next = vrtc_next_event(&p->rtc);
+	return ok;
+}
+
+/* ---- building it ----------------------------------------------------------- */
+
 /* The ACPI tables at ACPI_MAP_TABLES_GPA in the VM's RAM. */
 static bool platform_acpi(struct platform *p)
 {
@@ -91,20 +146,81 @@ static bool platform_acpi(struct platform *p)
 	return true;
 }
 
+struct plat_range {
+	enum bus_space space;
+	uint64_t base, size;
+	bus_fn fn;
+	size_t arg;                  /* offset of the device in struct platform */
+	const char *name;
+};
+
+#define DEV(m) offsetof(struct platform, m)
+
+static const struct plat_range plat_ranges[] = {
+	{ BUS_MMIO, ACPI_MAP_IOAPIC_GPA, VIOAPIC_SIZE, vioapic_bus_mmio,
+	  DEV(ioapic), "I/O APIC" },
+	{ BUS_PIO, VPIC_MASTER_PORT, VPIC_PORTS, vpic_bus_master, DEV(pic),
+	  "8259 master" },
+	{ BUS_PIO, VPIC_SLAVE_PORT, VPIC_PORTS, vpic_bus_slave, DEV(pic),
+	  "8259 slave" },
+	{ BUS_PIO, VPIC_ELCR_PORT, VPIC_ELCR_PORTS, vpic_bus_elcr, DEV(pic),
+	  "ELCR" },
+	{ BUS_PIO, VRTC_PORT, VRTC_PORTS, plat_rtc_io, 0, "RTC" },   /* arg: the platform */
+	{ BUS_PIO, VPOWER_KBD_DATA_PORT, 1, vpower_bus_kbd_data, DEV(power),
+	  "i8042 data" },
+	{ BUS_PIO, VPOWER_KBD_CMD_PORT, 1, vpower_bus_kbd_cmd, DEV(power),
+	  "i8042" },
+	{ BUS_PIO, ACPI_MAP_RESET_PORT, 1, vpower_bus_rst_cnt, DEV(power),
+	  "reset 0xcf9" },
+	{ BUS_PIO, ACPI_MAP_PM1A_EVT_PORT, VPOWER_PM1_PORTS, vpower_bus_pm1,
+	  DEV(power), "ACPI PM1" },
+};
+
 bool platform_init(struct platform *p, const struct vm_desc *vm,
-                   struct vlapic *lapic, const struct vlapic_config *cfg)
+                   struct vlapic *lapic, const struct platform_config *cfg)
 {
+	unsigned i;
+
 	p->vm = vm;
 	p->lapic = lapic;
 	p->lapic_gpa = 0;
 	p->lapic_move_failures = 0;
-	vlapic_init(lapic, cfg, &plat_lapic_ops, p);
+	p->irq = (struct virq){ 0 };
+	p->power_request = cfg->power_request;
+	p->power_ctx = cfg->power_ctx;
+	vlapic_init(lapic, &cfg->lapic, &plat_lapic_ops, p);
+	vioapic_init(&p->ioapic, 0, plat_ioapic_deliver, p);
+	vpic_init(&p->pic, plat_pic_intr, p);
+	vpower_init(&p->power, plat_power, p);
+	if (!vrtc_init(&p->rtc, &cfg->time, cfg->lapic.tsc_hz, plat_now,
+	               plat_rtc_irq, p)) {
+		log_error("vm '%s': the clock cannot start (time %04u-%02u-%02u,"
+		          " TSC %llu Hz)", vm->name, cfg->time.year, cfg->time.month,
+		          cfg->time.day, (unsigned long long)cfg->lapic.tsc_hz);
+		return false;
+	}
+	p->rtc_next = vrtc_next_event(&p->rtc);
+	for (i = 0; i < sizeof(plat_ranges) / sizeof(plat_ranges[0]); i++) {
+		const struct plat_range *d = &plat_ranges[i];
+		struct bus_range r = {
+			.base = d->base, .size = d->size, .kind = BUS_DEVICE,
+			.fn = d->fn, .arg = (char *)p + d->arg, .name = d->name,
+		};
+		enum bus_status st = bus_add(vm->bus, d->space, &r);
+		if (st != BUS_OK) {
+			log_error("vm '%s': cannot place %s: %s", vm->name, d->name,
+			          bus_status_str(st));
+			return false;
+		}
+	}
 	if (!lapic_place(p, vlapic_page_gpa(lapic)) || !platform_acpi(p))
 		return false;
 	log_info("vm '%s': platform: local APIC at %#llx (x2APIC %s, TSC deadline"
-	         " %s), ACPI tables at %#llx", vm->name,
-	         (unsigned long long)p->lapic_gpa, cfg->x2apic ? "yes" : "no",
-	         cfg->tsc_deadline ? "yes" : "no",
+	         " %s), I/O APIC at %#llx, 8259 pair, RTC, ACPI tables at %#llx",
+	         vm->name, (unsigned long long)p->lapic_gpa,
+	         cfg->lapic.x2apic ? "yes" : "no",
+	         cfg->lapic.tsc_deadline ? "yes" : "no",
+	         (unsigned long long)ACPI_MAP_IOAPIC_GPA,
 	         (unsigned long long)p->rsdp_gpa);
 	return true;
 }
@@ -112,6 +228,10 @@ bool platform_init(struct platform *p, const struct vm_desc *vm,
 void platform_tick(struct platform *p, uint64_t now)
 {
 	vlapic_tick(p->lapic, now);
+	if (now >= p->rtc_next) {
+		vrtc_tick(&p->rtc, now);
+		p->rtc_next = vrtc_next_event(&p->rtc);
+	}
 }
 
 void platform_report(const struct platform *p)
@@ -133,4 +253,13 @@ void platform_report(const struct platform *p)
 	         (unsigned long long)s->dropped_modes,
 	         (unsigned long long)s->ipis_elsewhere,
 	         (unsigned long long)s->bad_accesses);
+	log_info("vm '%s': I/O APIC: %llu messages, %llu bad accesses, %llu bad"
+	         " registers, %llu lines beyond pin 23; MSIs: %llu, %llu bad"
+	         " addresses", p->vm->name,
+	         (unsigned long long)p->ioapic.count.delivered,
+	         (unsigned long long)p->ioapic.count.bad_access,
+	         (unsigned long long)p->ioapic.count.bad_reg,
+	         (unsigned long long)(p->ioapic.count.bad_pin + p->irq.bad_lines),
+	         (unsigned long long)p->irq.msis,
+	         (unsigned long long)p->irq.bad_msis);
 }

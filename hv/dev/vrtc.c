@@ -640,3 +640,11 @@ bool vrtc_bus_io(void *arg, uint64_t off, unsigned size, bool write,
 	}
 	return true;
 }
+
+bool vrtc_time_add(struct vrtc_time *t, uint64_t secs)
+{
+	if (!time_valid(t))
+		return false;
+	time_from_secs(secs_from_time(t) + secs, t);
+	return true;
+}

@@ -67,6 +67,10 @@ bool vrtc_init(struct vrtc *rtc, const struct vrtc_time *start,
                uint64_t tsc_hz, uint64_t (*now_tsc)(void *ctx),
                void (*irq)(void *ctx, bool level), void *ctx);
 
+/* t + secs seconds (past year 9999 it wraps as the clock does); false,
+ * t untouched, if t is no valid time. */
+bool vrtc_time_add(struct vrtc_time *t, uint64_t secs);
+
 /* The CMOS byte at index (bit 7 ignored), as the guest reads and writes
  * it through port 0x71: register C's read clears it and lowers IRQ 8. */
 uint8_t vrtc_cmos_read(struct vrtc *rtc, uint8_t index);

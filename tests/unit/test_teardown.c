@@ -130,8 +130,9 @@ static int setup(void **state)
 	free_at_start = hv_palloc.free_pages;
 	bus_init(&bus, ram, RAM_BYTES);
 	vpci_bus_init(&pci);
-	vm = (struct vm_desc){ 3, "t", (uint64_t)(uintptr_t)ram, RAM_BYTES, &bus,
-	                       &pci };
+	vm = (struct vm_desc){ .id = 3, .name = "t",
+	                       .ram_hpa = (uint64_t)(uintptr_t)ram,
+	                       .ram_bytes = RAM_BYTES, .bus = &bus, .pci = &pci };
 	be = (struct gpu_backend){ .name = "quiet", .device_id = 0x1912,
 	                           .dev = gen9_device_lookup(0x1912),
 	                           .gm = { 1ull << 30, 4ull << 30, 32 },
