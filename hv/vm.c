@@ -80,6 +80,14 @@ static bool vm_protect(void *ctx, uint64_t gpa, uint64_t size, bool on)
 	return true;
 }
 
+/* COM1's interrupt output is ISA IRQ 4. */
+static void vm_uart_irq(void *ctx, bool level)
+{
+	struct vm *vm = ctx;
+
+	virq_line(&vm->plat.irq, VIRQ_GSI_COM1, level);
+}
+
 /* Reset and power-off from the guest's platform (i8042, 0xCF9, ACPI S5). */
 static void vm_power_request(void *ctx, enum vpower_request r, const char *why)
 {
@@ -134,6 +142,7 @@ static bool vm_devices_init(struct vm *vm, const struct boot_info *bi)
 	vpci_bus_init(&vm->pci);
 	if (!chipset_init(&vm->chipset, &vm->desc) || !vm_platform_init(vm, bi))
 		return false;
+	vuart_set_irq(&vm->uart, vm_uart_irq, vm);
 	return vm_claim(vm, BUS_PIO, VUART_COM1, VUART_PORTS, vuart_bus_io,
 	                &vm->uart, "uart") &&
 	       vm_claim(vm, BUS_PIO, EXIT_PORT, 1, vm_exit_port_io, vm,
@@ -178,6 +187,7 @@ static bool vm_load_image(struct vm *vm, const struct boot_info *bi,
 	struct guest_module mods[CONFIG_MAX_MODULES];
 	const struct boot_file *image = NULL;
 	struct guest_load_req req = { 0 };
+	struct guest_memmap memmap;
 	char err[160];
 	unsigned i;
 
@@ -200,6 +210,15 @@ static bool vm_load_image(struct vm *vm, const struct boot_info *bi,
 	req.vm_name = vm->desc.name;
 	req.modules = mods;
 	req.nmodules = vm->cfg->nmodules;
+	/* The platform's map (e820, PVH, Multiboot) and its ACPI tables. */
+	if (!guest_memmap_pc(&memmap, vm->desc.ram_bytes)) {
+		log_error("vm '%s': %llu MiB of RAM does not fit below the PCI"
+		          " window at 2 GiB", vm->desc.name,
+		          (unsigned long long)(vm->desc.ram_bytes >> 20));
+		return false;
+	}
+	req.memmap = &memmap;
+	req.rsdp_gpa = vm->plat.rsdp_gpa;
 	if (!guest_load(&req, entry, err, sizeof(err))) {
 		log_error("vm '%s': image %s: %s", vm->desc.name, vm->cfg->image, err);
 		return false;

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #define VM_MEMORY_GRANULE (2 * MIB)  /* VM memory is mapped in 2M pages */
-#define VM_MEMORY_LIMIT   TIB
+#define VM_MEMORY_LIMIT   (2048 * MIB) /* RAM ends below the PCI window (docs/platform.md) */
 #define CPU_INDEX_MAX     255u
 #define SERIAL_PORT_MAX   0xfff8u    /* a 16550 takes 8 ports */
 
@@ -88,7 +88,7 @@ static bool set_memory(struct parser *p, struct value v)
 	if (bytes == 0)
 		return config_fail(p, "memory must be at least 2M");
 	if (bytes > VM_MEMORY_LIMIT)
-		return config_fail(p, "memory larger than 1T");
+		return config_fail(p, "memory larger than 2G (RAM ends below the PCI window at 2G)");
 	if (bytes % VM_MEMORY_GRANULE != 0)
 		return config_fail(p, "memory must be a multiple of 2M");
 	p->vm->memory_bytes = bytes;

@@ -251,9 +251,9 @@ static void test_memory_sizes(void **state)
 		{ "2097152", 2 * MIB },   { "0x200000", 2 * MIB },
 		{ "2048K", 2 * MIB },     { "2048k", 2 * MIB },
 		{ "2M", 2 * MIB },        { "4m", 4 * MIB },
-		{ "1G", GIB },            { "3g", 3 * GIB },
+		{ "1G", GIB },            { "2g", 2 * GIB },
 		{ "0x40M", 64 * MIB },    { "0X2m", 2 * MIB },
-		{ "1024G", 1024 * GIB },  { "\"512M\"", 512 * MIB },
+		{ "2048M", 2 * GIB },     { "\"512M\"", 512 * MIB },
 		{ "0010M", 10 * MIB },
 	};
 	size_t i;
@@ -273,8 +273,9 @@ static void test_memory_errors(void **state)
 		{ "1M", "memory must be a multiple of 2M" },
 		{ "3M", "memory must be a multiple of 2M" },
 		{ "2097153", "memory must be a multiple of 2M" },
-		{ "1025G", "memory larger than 1T" },
-		{ "18446744073709551615", "memory larger than 1T" },
+		{ "2050M", "memory larger than 2G (RAM ends below the PCI window at 2G)" },
+		{ "1025G", "memory larger than 2G (RAM ends below the PCI window at 2G)" },
+		{ "18446744073709551615", "memory larger than 2G (RAM ends below the PCI window at 2G)" },
 		{ "2MB", "malformed size '2MB' for 'memory'" },
 		{ "2 M", "malformed size '2 M' for 'memory'" },
 		{ "-2M", "malformed size '-2M' for 'memory'" },
