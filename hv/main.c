@@ -347,7 +347,7 @@ static void hv_run_vms(const struct boot_info *bi)
 	}
 	if (!hv_partition_gpu(bi, be, parts) || !hv_start_gpu_dma(bi, be))
 		return;
-	n = vm_create_all(bi, be, parts, vms);
+	n = vm_create_all(bi, be, parts, hz, vms);
 	log_info("run: %u of %u VM(s) ready, time slice %u us (%llu TSC ticks),"
 	         " %llu TSC ticks since efi_main", n, bi->config.nvms,
 	         bi->config.time_slice_us, (unsigned long long)slice,

@@ -236,7 +236,7 @@ static bool vm_attach_testdev(struct vm *vm)
 
 static struct vm *vm_create(const struct boot_info *bi, unsigned id,
                             const struct gpu_backend *be,
-                            const struct vgpu_partition *part)
+                            const struct vgpu_partition *part, uint64_t tsc_hz)
 {
 	struct vm *vm = mm_try_alloc_pages(VM_STRUCT_PAGES);
 	const struct vm_config *cfg = &bi->config.vm[id];
@@ -263,7 +263,8 @@ static struct vm *vm_create(const struct boot_info *bi, unsigned id,
 	}
 	if (!vm->desc.ram_hpa || !vm_devices_init(vm) ||
 	    !vm_load_image(vm, bi, &entry) || !vm_attach_vgpu(vm, be, part) ||
-	    !vm_attach_testdev(vm) || !vcpu_init(&vm->vcpu, vm, &entry)) {
+	    !vm_attach_testdev(vm) ||
+	    !vcpu_init(&vm->vcpu, vm, &entry, tsc_hz)) {
 		log_error("vm '%s': not started", vm->desc.name);
 		vm_free(vm);
 		vm_free_struct(vm);
@@ -273,12 +274,13 @@ static struct vm *vm_create(const struct boot_info *bi, unsigned id,
 }
 
 unsigned vm_create_all(const struct boot_info *bi, const struct gpu_backend *be,
-                       const struct vgpu_partition *parts, struct vm **vms)
+                       const struct vgpu_partition *parts, uint64_t tsc_hz,
+                       struct vm **vms)
 {
 	unsigned i, n = 0;
 
 	for (i = 0; i < bi->config.nvms; i++) {
-		struct vm *vm = vm_create(bi, i, be, &parts[i]);
+		struct vm *vm = vm_create(bi, i, be, &parts[i], tsc_hz);
 		if (vm)
 			vms[n++] = vm;
 	}

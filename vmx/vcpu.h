@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "vmx/cpuid_policy.h"
 #include "vmx/gpr.h"
 #include "vmx/insn_cache.h"
 
@@ -42,6 +43,12 @@ struct vcpu {
 	uint64_t dr[4], dr6;         /* DR0-DR3, DR6: not switched by VMX
 	                              * (DR7 and DEBUGCTL are, in the VMCS) */
 	uint64_t mtrr_def_type;
+	uint64_t misc_enable;        /* IA32_MISC_ENABLE as the guest set it */
+	uint64_t spec_ctrl;          /* IA32_SPEC_CTRL: switched by software */
+	/* What its CPUID says and, following it, its MSR bitmap (one VM,
+	 * one vCPU: the VM's policy, built by vcpu_init). */
+	struct cpuid_policy cpuid;
+	uint8_t *msr_bitmap;
 	/* The exit being handled. */
 	uint32_t exit_reason;
 	uint64_t exit_qual;
@@ -53,8 +60,10 @@ enum exit_action {
 	EXIT_STOP,       /* the VM has been stopped */
 };
 
-/* Build the VMCS for a guest that starts in the given state. */
-bool vcpu_init(struct vcpu *v, struct vm *vm, const struct guest_entry *e);
+/* Build the VMCS for a guest that starts in the given state, and its
+ * VM's CPUID policy (tsc_hz: the TSC rate leaves 0x15/0x16 give). */
+bool vcpu_init(struct vcpu *v, struct vm *vm, const struct guest_entry *e,
+               uint64_t tsc_hz);
 
 /* Run until the slice ends (TSC deadline), the vCPU yields or its VM
  * stops. */
