@@ -300,13 +300,15 @@ static uint32_t xsave_bytes(const struct cpuid_policy *p, uint64_t mask,
 	return size;
 }
 
+/* One thread of one core: every level holds one logical processor and
+ * its x2APIC ID is 0 (SDM Vol. 2A, CPUID leaf 0BH). */
 static void topology(uint32_t sub, uint32_t r[4])
 {
-	/* One thread of one core: every level holds one logical processor
-	 * and its x2APIC ID is 0 (SDM Vol. 2A, CPUID leaf 0BH). */
+	uint32_t type = sub == 0 ? TOPO_SMT : sub == 1 ? TOPO_CORE : 0;
+
 	r[EAX] = 0;
-	r[EBX] = sub <= 1 ? 1 : 0;
-	r[ECX] = (sub & 0xff) | (sub == 0 ? TOPO_SMT << 8 : sub == 1 ? TOPO_CORE << 8 : 0);
+	r[EBX] = type ? 1 : 0;
+	r[ECX] = (type << 8) | (sub & 0xff);
 	r[EDX] = 0;
 }
 
