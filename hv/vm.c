@@ -119,8 +119,10 @@ static struct vrtc_time vm_wallclock(const struct boot_info *bi)
 static bool vm_platform_init(struct vm *vm, const struct boot_info *bi)
 {
 	uint32_t a, b, c, d;
+	const struct cpuid_policy *cp = &vm->vcpu.cpuid;
 	struct platform_config cfg = {
-		.lapic = { .id = 0, .x2apic = true, .tsc_deadline = true,
+		.lapic = { .id = 0, .x2apic = cpuid_policy_has(cp, CF_X2APIC),
+		           .tsc_deadline = cpuid_policy_has(cp, CF_TSC_DEADLINE),
 		           .tsc_hz = tsc_hz(), .maxphyaddr = 36 },
 		.time = vm_wallclock(bi),
 		.power_request = vm_power_request,
@@ -324,6 +326,7 @@ static struct vm *vm_create(const struct boot_info *bi, unsigned id,
 	if (vm->cfg->cpu != 0)
 		log_warn("vm '%s': cpu %u requested; VMs run on CPU 0 until"
 		         " pinning to other CPUs lands", vm->desc.name, vm->cfg->cpu);
+	vcpu_cpuid_init(&vm->vcpu, vm);        /* the platform follows it */
 	if (vm_build_memory(vm)) {
 		bus_init(&vm->bus, (uint8_t *)(uintptr_t)vm->desc.ram_hpa,
 		         vm->desc.ram_bytes);
@@ -331,7 +334,8 @@ static struct vm *vm_create(const struct boot_info *bi, unsigned id,
 	}
 	if (!vm->desc.ram_hpa || !vm_devices_init(vm, bi) ||
 	    !vm_load_image(vm, bi, &entry) || !vm_attach_vgpu(vm, be, part) ||
-	    !vm_attach_testdev(vm) || !vcpu_init(&vm->vcpu, vm, &entry)) {
+	    !vm_attach_testdev(vm) ||
+	    !vcpu_init(&vm->vcpu, vm, &entry)) {
 		log_error("vm '%s': not started", vm->desc.name);
 		vm_free(vm);
 		vm_free_struct(vm);
@@ -341,7 +345,8 @@ static struct vm *vm_create(const struct boot_info *bi, unsigned id,
 }
 
 unsigned vm_create_all(const struct boot_info *bi, const struct gpu_backend *be,
-                       const struct vgpu_partition *parts, struct vm **vms)
+                       const struct vgpu_partition *parts,
+                       struct vm **vms)
 {
 	unsigned i, n = 0;
 

@@ -58,7 +58,9 @@ struct vm {
 
 /* Build every VM of the config; a VM that cannot be built is reported
  * and left out. be and parts (one per config VM): the GPU backend and
- * each VM's share of graphics memory. Returns how many were built. */
+ * each VM's share of graphics memory. Each VM's CPUID (leaves
+ * 0x15/0x16) and timers follow the calibrated TSC rate (hv/tsc.h).
+ * Returns how many were built. */
 unsigned vm_create_all(const struct boot_info *bi, const struct gpu_backend *be,
                        const struct vgpu_partition *parts, struct vm **vms);
 

@@ -1,25 +1,26 @@
 /*
- * vmx/cpuid.c — the CPUID exit: run CPUID on the host, apply the policy
- * (vmx/cpuid_policy.c), return it in the guest's RAX..RDX.
+ * vmx/cpuid.c — the CPUID exit: the VM's answer from its policy
+ * (vmx/cpuid_policy.c, built when the VM was), given the CR4 and XCR0
+ * the guest set, into its RAX..RDX.
  */
-#include "hv/cpu.h"
 #include "hv/vm.h"
 #include "vmx/cpuid_policy.h"
 #include "vmx/exit.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx_ops.h"
-#include "version.h"
 
 enum exit_action exit_cpuid(struct vcpu *v)
 {
 	uint32_t leaf = (uint32_t)v->regs.gpr[GPR_RAX];
 	uint32_t sub = (uint32_t)v->regs.gpr[GPR_RCX];
-	uint32_t r[4] = { 0, 0, 0, 0 };
+	uint32_t r[4];
 
-	if (leaf < CPUID_HV_BASE || leaf > CPUID_HV_LAST)
-		cpuid(leaf, sub, &r[0], &r[1], &r[2], &r[3]);
-	cpuid_policy(leaf, sub, vmread(VMCS_CR4_SHADOW) | vmread(VMCS_GUEST_CR4),
-	             BAREGT_VERSION_NUM, r);
+	cpuid_policy_lookup(&v->cpuid, leaf, sub,
+	                    vmread(VMCS_CR4_SHADOW) | vmread(VMCS_GUEST_CR4),
+	                    v->xcr0, r);
+	/* The APIC flag follows IA32_APIC_BASE.EN (SDM Vol. 3A §11.4.3). */
+	if (leaf == 1 && !vlapic_enabled(&v->lapic))
+		r[3] &= ~(1u << 9);
 	v->regs.gpr[GPR_RAX] = r[0];
 	v->regs.gpr[GPR_RBX] = r[1];
 	v->regs.gpr[GPR_RCX] = r[2];

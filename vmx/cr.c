@@ -63,8 +63,10 @@ static enum exit_action cr0_write(struct vcpu *v, uint64_t val)
 
 static enum exit_action cr4_write(struct vcpu *v, uint64_t val)
 {
-	/* VMX is hidden: setting VMXE faults as on a CPU without VMX. */
-	if ((val & CR4_VMXE) || (val & ~vmx.cr4_fixed1))
+	/* VMX is hidden: setting VMXE faults as on a CPU without VMX; so
+	 * does any bit of a feature the VM's CPUID does not advertise. */
+	if ((val & CR4_VMXE) || (val & ~vmx.cr4_fixed1) ||
+	    (val & ~v->cpuid.cr4_allowed))
 		return inject_gp(v);
 	vmwrite(VMCS_CR4_SHADOW, val);
 	vmwrite(VMCS_GUEST_CR4, (val | vmx.cr4_fixed0) & vmx.cr4_fixed1);
@@ -111,10 +113,11 @@ enum exit_action exit_cr_access(struct vcpu *v)
 }
 
 /* XCR0 rules: SDM Vol. 1 §13.3 (x87 always on; AVX needs SSE; the three
- * AVX-512 bits together and with AVX; the two MPX bits together). */
-static bool xcr0_valid(uint64_t x)
+ * AVX-512 bits together and with AVX; the two MPX bits together); and
+ * only the components the VM's CPUID leaf 0xD lists. */
+static bool xcr0_valid(const struct vcpu *v, uint64_t x)
 {
-	if (!(x & XCR0_X87) || (x & ~vmx.xsave_mask))
+	if (!(x & XCR0_X87) || (x & ~v->cpuid.xcr0_allowed))
 		return false;
 	if ((x & XCR0_AVX) && !(x & XCR0_SSE))
 		return false;
@@ -130,11 +133,13 @@ enum exit_action exit_xsetbv(struct vcpu *v)
 {
 	uint64_t x = (v->regs.gpr[GPR_RDX] << 32) | (uint32_t)v->regs.gpr[GPR_RAX];
 
-	if (!vmx.xsave) {
+	/* #UD without XSAVE (or with CR4.OSXSAVE clear: the CPU checks
+	 * that before the exit). */
+	if (!cpuid_policy_has(&v->cpuid, CF_XSAVE)) {
 		vcpu_inject_exception(v, VEC_UD, false, 0);
 		return EXIT_RESUME;
 	}
-	if ((uint32_t)v->regs.gpr[GPR_RCX] != 0 || !xcr0_valid(x))
+	if ((uint32_t)v->regs.gpr[GPR_RCX] != 0 || !xcr0_valid(v, x))
 		return inject_gp(v);
 	__asm__ __volatile__("xsetbv" : : "c"(0), "a"((uint32_t)x),
 	                     "d"((uint32_t)(x >> 32)));

@@ -257,6 +257,15 @@ enum exit_action exit_ept_violation(struct vcpu *v)
 	er = insn_emulate(&in, gpa, &cpu, &mmio_ops, &m, REP_BUDGET);
 	switch (er) {
 	case EMU_DONE:
+		/* An EPT-violation exit saves RF = 1 (SDM Vol. 3C §28.3.3) so
+		 * that re-executing the instruction does not hit its
+		 * breakpoint again; the emulator completed it instead, and a
+		 * completed instruction clears RF (Vol. 3B §18.3.1.1), or the
+		 * next one's breakpoint would be missed. */
+		if (cpu.rflags & RFLAGS_RF)
+			vmwrite(VMCS_GUEST_RFLAGS, cpu.rflags & ~RFLAGS_RF);
+		mmio_commit(v, &cpu, rsp);
+		return EXIT_RESUME;
 	case EMU_CONTINUE:
 		mmio_commit(v, &cpu, rsp);
 		return EXIT_RESUME;

@@ -4,27 +4,33 @@
  * VMCS contents: SDM Vol. 3C §25 (guest state §25.4, host state §25.5,
  * controls §25.6–25.8) and the VM-entry checks of §27.2–27.3. State that
  * VM entry/exit does not switch (FPU/SSE/AVX via XSAVE, XCR0, the SYSCALL
- * MSRs and KERNEL_GS_BASE, TSC_AUX, DR0-DR3 and DR6) is switched here when
- * another vCPU takes the CPU; the hypervisor itself never touches it (it
+ * MSRs and KERNEL_GS_BASE, TSC_AUX, SPEC_CTRL, DR0-DR3 and DR6) is switched
+ * here when another vCPU takes the CPU; the hypervisor itself never touches it (it
  * is built with -mgeneral-regs-only, does not use SYSCALL or SWAPGS, and
  * runs with DR7 = 0x400 after every exit, so guest breakpoints are inert
  * in it). Before the first entry after such a switch the CPU's shared
  * state is cleaned as vmx/mitigate.c chose (L1D, buffers, predictors).
+ * vcpu_init also builds the VM's CPUID policy (vmx/cpuid_policy.c) and
+ * the MSR bitmap and CR4 mask that follow it.
  */
+#include <stdio.h>
 #include <string.h>
 #include "hv/console.h"
 #include "hv/cpu.h"
 #include "hv/gdt.h"
 #include "hv/load/load.h"
 #include "hv/mm.h"
+#include "hv/tsc.h"
 #include "hv/vm.h"
 #include "vmx/exit.h"
 #include "vmx/intr.h"
+#include "vmx/msr_policy.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx.h"
 #include "vmx/vmx_ops.h"
 #include "hv/x86.h"
+#include "version.h"
 
 #define DR7_INIT         0x400ull
 #define DR6_INIT         0xffff0ff0ull   /* SDM Vol. 3B §18.2.3 */
@@ -145,6 +151,13 @@ static void vm_switch_barrier(void)
 		__asm__ __volatile__("verw %0" : : "m"(data_sel) : "cc");
 }
 
+/* IA32_TSC_AUX exists only with RDTSCP or RDPID (SDM Vol. 4 Table 2-2);
+ * VMX lets guests use it only where "enable RDTSCP" is set. */
+static bool sw_msr_exists(unsigned i)
+{
+	return i != SW_MSR_TSC_AUX || (vmx.proc2 & PROC2_RDTSCP);
+}
+
 /* Make v the vCPU whose state is in the CPU; false if its VMCS cannot be
  * made current (then nothing of v is loaded). A switch from another
  * vCPU ends with the barrier between VMs, so it runs once per switch and
@@ -159,7 +172,10 @@ static bool vcpu_load(struct vcpu *v)
 		fpu_save(loaded_vcpu);
 		dr_save(loaded_vcpu);
 		for (i = 0; i < SW_MSR_COUNT; i++)
-			loaded_vcpu->sw_msr[i] = rdmsr(sw_msr_index[i]);
+			if (sw_msr_exists(i))
+				loaded_vcpu->sw_msr[i] = rdmsr(sw_msr_index[i]);
+		if (vmx.spec_ctrl)
+			loaded_vcpu->spec_ctrl = rdmsr(MSR_SPEC_CTRL);
 	}
 	loaded_vcpu = NULL;
 	if (!vmptrld(v->vmcs_hpa))
@@ -167,7 +183,10 @@ static bool vcpu_load(struct vcpu *v)
 	fpu_restore(v);
 	dr_restore(v);
 	for (i = 0; i < SW_MSR_COUNT; i++)
-		wrmsr(sw_msr_index[i], v->sw_msr[i]);
+		if (sw_msr_exists(i))
+			wrmsr(sw_msr_index[i], v->sw_msr[i]);
+	if (vmx.spec_ctrl)
+		wrmsr(MSR_SPEC_CTRL, v->spec_ctrl);
 	loaded_vcpu = v;
 	vm_switch_barrier();
 	return true;
@@ -239,14 +258,18 @@ static void vmcs_controls(struct vcpu *v, const struct guest_entry *e)
 	vmwrite(VMCS_ENTRY_INTR_INFO, 0);
 	vmwrite(VMCS_IO_BITMAP_A, vmx.io_bitmap_a_hpa);
 	vmwrite(VMCS_IO_BITMAP_B, vmx.io_bitmap_b_hpa);
-	vmwrite(VMCS_MSR_BITMAP, vmx.msr_bitmap_hpa);
+	vmwrite(VMCS_MSR_BITMAP, (uint64_t)(uintptr_t)v->msr_bitmap);
+	if (vmx.proc2 & PROC2_XSAVES)
+		vmwrite(VMCS_XSS_EXIT_BITMAP, 0);   /* IA32_XSS is 0: none exit */
 	vmwrite(VMCS_EPTP, v->vm->ept.eptp);
 	vmwrite(VMCS_VPID, v->vpid);
 	/* The guest owns CR0 and CR4 except the bits VMX operation pins:
 	 * CR0.NE (fixed to 1) and CR4.VMXE (fixed to 1, hidden from the
-	 * guest). Unrestricted guest frees PE and PG (§25.8, §27.3.1.1). */
+	 * guest), and the CR4 bits of features its CPUID hides, which the
+	 * CPU has but the guest may not set (vmx/cr.c refuses them).
+	 * Unrestricted guest frees PE and PG (§25.8, §27.3.1.1). */
 	vmwrite(VMCS_CR0_MASK, CR0_NE);
-	vmwrite(VMCS_CR4_MASK, CR4_VMXE);
+	vmwrite(VMCS_CR4_MASK, CR4_VMXE | (vmx.cr4_fixed1 & ~v->cpuid.cr4_allowed));
 	vmwrite(VMCS_LINK_POINTER, ~0ull);
 }
 
@@ -302,6 +325,52 @@ static bool vcpu_fpu_init(struct vcpu *v)
 	return true;
 }
 
+static void host_cpuid(void *arg, uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+	(void)arg;
+	cpuid(leaf, sub, &r[0], &r[1], &r[2], &r[3]);
+}
+
+/* The VM's CPUID policy: the host's CPUID, what VMX lets guests run,
+ * the TSC rate, what its config hides (docs/guests.md, "CPU
+ * behaviour"); then the MSR bitmap that follows it. */
+void vcpu_cpuid_init(struct vcpu *v, const struct vm *vm)
+{
+	struct cpuid_inputs in = {
+		.host = host_cpuid,
+		.tsc_hz = tsc_hz(),
+		.host_arch_caps = vmx.arch_caps,
+		.version = BAREGT_VERSION_NUM,
+		.rdtscp = vmx.proc2 & PROC2_RDTSCP,
+		.invpcid = vmx.proc2 & PROC2_INVPCID,
+		.xsaves = vmx.proc2 & PROC2_XSAVES,
+		.pku = vmx.pku,
+		/* The vLAPIC serves the xAPIC page, the x2APIC MSRs and
+		 * IA32_TSC_DEADLINE (hv/dev/vlapic.c); the platform takes
+		 * what this policy ends up saying (hv/vm.c). */
+		.lapic = true,
+		.lapic_x2apic = true,
+		.lapic_tsc_deadline = true,
+		.hide = vm->cfg->cpuid_hide,
+		.hide_words = CONFIG_CPUID_HIDE_WORDS,
+	};
+	char names[160];
+	size_t n = 0;
+	unsigned f;
+
+	cpuid_policy_build(&in, &v->cpuid);
+	v->misc_enable = v->cpuid.misc_enable;
+	v->spec_ctrl = 0;
+	names[0] = '\0';
+	for (f = CF_NONE + 1; f < CF_COUNT; f++)
+		if ((vm->cfg->cpuid_hide[f / 32] >> (f % 32)) & 1 && n < sizeof(names))
+			n += (size_t)snprintf(names + n, sizeof(names) - n, " %s",
+			                      cpuid_features[f].name);
+	if (n)
+		log_info("vm '%s': CPUID hides, as its config says:%s",
+		         vm->desc.name, names);
+}
+
 bool vcpu_init(struct vcpu *v, struct vm *vm, const struct guest_entry *e)
 {
 	uint32_t *vmcs = mm_try_alloc_pages(1);
@@ -312,13 +381,15 @@ bool vcpu_init(struct vcpu *v, struct vm *vm, const struct guest_entry *e)
 	v->launched = false;
 	v->mtrr_def_type = 0x806;              /* MTRRs on, default WB */
 	v->dr6 = DR6_INIT;
+	v->msr_bitmap = mm_try_alloc_pages(1);
 	/* Out of memory fails this VM only; vcpu_destroy frees what was
 	 * taken (docs/architecture.md, "Failure policy"). */
-	if (!vmcs || !vcpu_fpu_init(v)) {
-		log_error("vm '%s': out of memory for the vCPU (VMCS, FPU state)",
-		          vm->desc.name);
+	if (!vmcs || !v->msr_bitmap || !vcpu_fpu_init(v)) {
+		log_error("vm '%s': out of memory for the vCPU (VMCS, MSR bitmap,"
+		          " FPU state)", vm->desc.name);
 		return false;
 	}
+	msr_policy_bitmap(&v->cpuid, v->msr_bitmap);
 	vmcs[0] = (uint32_t)(vmx.msrs.basic & 0x7fffffff);
 	if (!vmclear(v->vmcs_hpa) || !vmptrld(v->vmcs_hpa)) {
 		log_error("vm '%s': VMCLEAR/VMPTRLD failed", vm->desc.name);
@@ -350,6 +421,10 @@ void vcpu_destroy(struct vcpu *v)
 		palloc_free(&hv_palloc, (uint64_t)(uintptr_t)v->fpu, vmx.fpu_pages);
 		v->fpu = NULL;
 	}
+	if (v->msr_bitmap) {
+		palloc_free(&hv_palloc, (uint64_t)(uintptr_t)v->msr_bitmap, 1);
+		v->msr_bitmap = NULL;
+	}
 }
 
 /* ---- helpers for exit handlers ---------------------------------------------- */
@@ -371,13 +446,31 @@ void vcpu_end_shadow(struct vcpu *v)
 		                               INTERRUPTIBILITY_MOVSS));
 }
 
+/*
+ * A fault is reported at the instruction that caused it, and the CPU
+ * pushes RFLAGS with RF = 1 for every fault-class exception except an
+ * instruction-breakpoint #DB, so that the handler's IRET back to that
+ * instruction does not hit its breakpoint again (SDM Vol. 3B §18.3.1.1,
+ * "Instruction-Breakpoint Exception Condition"). VM entry does not do
+ * this for an injected event: it pushes the RFLAGS of the guest-state
+ * area with RF as it is there (SDM Vol. 3C §27.6.1.1, "Details of
+ * Vectored-Event Injection"), and an exit caused by an instruction saves
+ * RF = 0 (§28.3.3). So for a fault the VMM sets RF in the guest's
+ * RFLAGS before the entry; delivery clears it in the register, as it
+ * does for any event through the IDT. In real mode only FLAGS' low 16
+ * bits are pushed, which do not hold RF.
+ */
 void vcpu_inject_exception(struct vcpu *v, unsigned vector, bool has_err,
                            uint32_t err)
 {
+	bool pe = vmread(VMCS_GUEST_CR0) & CR0_PE;
+
 	(void)v;
+	if (pe && vector < 32 && ((VEC_FAULTS >> vector) & 1))
+		vmwrite(VMCS_GUEST_RFLAGS, vmread(VMCS_GUEST_RFLAGS) | RFLAGS_RF);
 	/* In real mode exceptions push no error code, and VM entry refuses
 	 * one with CR0.PE = 0 (SDM Vol. 3C §27.2.1.3). */
-	if (!(vmread(VMCS_GUEST_CR0) & CR0_PE))
+	if (!pe)
 		has_err = false;
 	vmwrite(VMCS_ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_HW_EXCEPTION |
 	        (has_err ? INTR_INFO_DELIVER_ERR : 0) | vector);

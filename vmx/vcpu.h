@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "vmx/cpuid_policy.h"
 #include "vmx/gpr.h"
 #include "hv/dev/vlapic.h"
 #include "vmx/insn_cache.h"
@@ -45,6 +46,12 @@ struct vcpu {
 	struct vlapic lapic;         /* its local APIC (hv/dev/vlapic.h) */
 	bool halted;                 /* HLT with interrupts on: waits for one */
 	uint32_t proc_ctls;          /* the VMCS's processor-based controls */
+	uint64_t misc_enable;        /* IA32_MISC_ENABLE as the guest set it */
+	uint64_t spec_ctrl;          /* IA32_SPEC_CTRL: switched by software */
+	/* What its CPUID says and, following it, its MSR bitmap (one VM,
+	 * one vCPU: the VM's policy, built by vcpu_init). */
+	struct cpuid_policy cpuid;
+	uint8_t *msr_bitmap;
 	/* The exit being handled. */
 	uint32_t exit_reason;
 	uint64_t exit_qual;
@@ -57,7 +64,11 @@ enum exit_action {
 	EXIT_STOP,       /* the VM has been stopped */
 };
 
-/* Build the VMCS for a guest that starts in the given state. */
+/* The VM's CPUID policy (docs/guests.md, "CPU behaviour"), before its
+ * platform is built, which follows what it says. */
+void vcpu_cpuid_init(struct vcpu *v, const struct vm *vm);
+/* Build the VMCS for a guest that starts in the given state, with the MSR
+ * bitmap that follows its CPUID policy. */
 bool vcpu_init(struct vcpu *v, struct vm *vm, const struct guest_entry *e);
 
 /* Run until the slice ends (TSC deadline), the vCPU yields or its VM

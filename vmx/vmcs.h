@@ -33,6 +33,7 @@
 #define VMCS_ENTRY_MSR_LOAD_ADDR     0x200a
 #define VMCS_TSC_OFFSET              0x2010
 #define VMCS_EPTP                    0x201a
+#define VMCS_XSS_EXIT_BITMAP         0x202c
 #define VMCS_GUEST_PHYS_ADDR         0x2400
 #define VMCS_LINK_POINTER            0x2800
 #define VMCS_GUEST_DEBUGCTL          0x2802

@@ -17,15 +17,6 @@
 #define FC_VMX_OUTSIDE_SMX   (1ull << 2)
 #define CPUID7_ECX_PKU       (1u << 3)
 
-/* MSRs whose guest accesses need no exit (SDM Vol. 3C §25.6.9 layout:
- * read-low at 0, read-high at 1024, write-low at 2048, write-high at 3072).
- * FS/GS bases live in the VMCS; the SYSCALL MSRs, KERNEL_GS_BASE and
- * TSC_AUX are switched by software when the vCPU changes. */
-static const uint32_t msr_passthrough[] = {
-	MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SFMASK,
-	MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, MSR_TSC_AUX,
-};
-
 struct vmx_host vmx;
 
 uint32_t vmx_adjust_ctl(uint64_t cap_msr, uint32_t want, uint32_t *missing)
@@ -36,28 +27,13 @@ uint32_t vmx_adjust_ctl(uint64_t cap_msr, uint32_t want, uint32_t *missing)
 	return (want | must) & may;
 }
 
-static void msr_bitmap_clear(uint8_t *bm, uint32_t msr, bool read, bool write)
-{
-	unsigned base = (msr >= 0xc0000000u) ? 1024 : 0;
-	unsigned bit = msr & 0x1fff;
-
-	if (read)
-		bm[base + bit / 8] &= (uint8_t)~(1u << (bit % 8));
-	if (write)
-		bm[2048 + base + bit / 8] &= (uint8_t)~(1u << (bit % 8));
-}
-
+/* Every port exits. The MSR bitmap is each VM's (vmx/msr_policy.c,
+ * following its CPUID). */
 static void vmx_setup_bitmaps(void)
 {
-	uint8_t *msr = mm_alloc_pages(1), *io = mm_alloc_pages(2);
-	unsigned i;
+	uint8_t *io = mm_alloc_pages(2);
 
-	memset(msr, 0xff, PAGE_SIZE);           /* every MSR exits … */
-	for (i = 0; i < sizeof(msr_passthrough) / sizeof(msr_passthrough[0]); i++)
-		msr_bitmap_clear(msr, msr_passthrough[i], true, true);
-	msr_bitmap_clear(msr, MSR_TSC, true, false);   /* … but these */
-	memset(io, 0xff, 2 * PAGE_SIZE);        /* every port exits */
-	vmx.msr_bitmap_hpa = (uint64_t)(uintptr_t)msr;
+	memset(io, 0xff, 2 * PAGE_SIZE);
 	vmx.io_bitmap_a_hpa = (uint64_t)(uintptr_t)io;
 	vmx.io_bitmap_b_hpa = (uint64_t)(uintptr_t)io + PAGE_SIZE;
 }
@@ -135,6 +111,11 @@ static void vmx_setup_mitigations(void)
 	}
 	if (sc.cpuid7_edx & CPUID7_EDX_ARCH_CAPS)
 		sc.arch_caps = rdmsr(MSR_IA32_ARCH_CAPS);
+	vmx.arch_caps = sc.arch_caps;
+	/* IA32_SPEC_CTRL exists with IBRS (bit 26), STIBP (27) or SSBD (31)
+	 * in CPUID.(7,0):EDX; guests may own it (vmx/vcpu.c switches it). */
+	vmx.spec_ctrl = sc.cpuid7_edx & (CPUID7_EDX_IBRS_IBPB | (1u << 27) |
+	                                 (1u << 31));
 	mitigations_select(&sc, &vmx.mit);
 	mitigations_format(&vmx.mit, line, sizeof(line));
 	if (vmx.mit.l1tf_exposed || vmx.mit.mds_exposed ||

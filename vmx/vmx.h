@@ -1,6 +1,6 @@
 /*
  * vmx/vmx.h — VMX operation on this CPU: capability checks, VMXON, the
- * control settings every VMCS uses, and the bitmaps all VMs share.
+ * control settings every VMCS uses, and the I/O bitmaps all VMs share.
  */
 #ifndef BAREGT_VMX_VMX_H
 #define BAREGT_VMX_VMX_H
@@ -16,7 +16,7 @@ struct vmx_host {
 	struct vmx_caps caps;
 	uint64_t cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 	uint32_t pin, proc, proc2, exit, entry;   /* adjusted controls */
-	uint64_t msr_bitmap_hpa, io_bitmap_a_hpa, io_bitmap_b_hpa;
+	uint64_t io_bitmap_a_hpa, io_bitmap_b_hpa;
 	bool xsave;                  /* XSAVE/XRSTOR for guest FPU state */
 	uint64_t xsave_mask;         /* user components the CPU supports:
 	                              * XCR0 while state is saved/restored */
@@ -25,6 +25,8 @@ struct vmx_host {
 	bool pku;                    /* CR4.PKE set in the host: RDPKRU works */
 	unsigned linear_bits;        /* linear-address width (canonical checks) */
 	struct vm_switch_mitigations mit;  /* applied between VMs */
+	uint64_t arch_caps;          /* IA32_ARCH_CAPABILITIES (0: none) */
+	bool spec_ctrl;              /* IA32_SPEC_CTRL exists */
 	uint32_t preemption_rate;    /* timer ticks every 2^rate TSC ticks */
 };
 

@@ -178,6 +178,7 @@ struct fault_info {
 	uint64_t error;        /* error code (0 where the CPU pushes none) */
 	uint64_t cr2;          /* #PF: the faulting linear address */
 	uint64_t rip;          /* the faulting instruction */
+	uint64_t rflags;       /* the RFLAGS image pushed (RF: bit 16) */
 	unsigned cpl;          /* CPL it was taken at */
 	uint64_t rcx, rsi, rdi;    /* the string-instruction registers */
 };

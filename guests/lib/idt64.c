@@ -43,6 +43,7 @@ void fault_handler(struct frame *f)
 	last = (struct fault_info){
 		.vector = (int)f->vector, .error = f->error,
 		.cr2 = f->vector == VEC_PF ? read_cr2() : 0, .rip = f->rip,
+		.rflags = f->rflags,
 		.cpl = (unsigned)f->cs & 3,
 		.rcx = f->rcx, .rsi = f->rsi, .rdi = f->rdi,
 	};

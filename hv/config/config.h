@@ -27,6 +27,7 @@
 #define CONFIG_SLICE_DEFAULT_US 10000
 #define CONFIG_SLICE_MIN_US     100
 #define CONFIG_SLICE_MAX_US     1000000
+#define CONFIG_CPUID_HIDE_WORDS 8  /* bits for the CPU features of vmx/cpuid_features.h */
 
 enum log_level {
 	LOG_ERROR = 0,
@@ -96,6 +97,10 @@ struct vm_config {
 	unsigned vgpu_device_line;
 	bool testdev;                    /* BareGT's test device (docs/guests.md) */
 	unsigned testdev_line;
+	/* CPU features its CPUID hides: a bit per enum cpuid_feature_id
+	 * (vmx/cpuid_features.h; names in docs/config.md). */
+	uint32_t cpuid_hide[CONFIG_CPUID_HIDE_WORDS];
+	unsigned cpuid_hide_line;
 	unsigned nmodules;
 	struct config_module module[CONFIG_MAX_MODULES];
 };

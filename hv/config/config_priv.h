@@ -140,6 +140,7 @@ enum key_id {
 	KEY_VGPU,
 	KEY_TESTDEV,
 	KEY_VGPU_DEVICE,
+	KEY_CPUID_HIDE,
 	KEY_COUNT
 };
 

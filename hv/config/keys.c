@@ -8,6 +8,7 @@
  */
 #include "hv/config/config_priv.h"
 #include "gpu/gen9_ids.h"
+#include "vmx/cpuid_features.h"
 
 #include <stddef.h>
 #include <string.h>
@@ -231,6 +232,59 @@ static bool set_vgpu_device(struct parser *p, struct value v)
 	                   platforms);
 }
 
+/* "name, name, ...": CPU features the VM's CPUID hides, by the names of
+ * vmx/cpuid_features.c (any case). */
+_Static_assert(CF_COUNT <= 32 * CONFIG_CPUID_HIDE_WORDS,
+               "vm_config.cpuid_hide has a bit per CPU feature");
+
+static const char *closest_feature(struct span typed);
+
+static bool hide_feature(struct parser *p, struct span word)
+{
+	char lower[32];
+	const char *guess;
+	enum cpuid_feature_id f = CF_NONE;
+	size_t i;
+
+	if (word.len == 0)
+		return config_fail(p, "empty name in 'cpuid_hide' (names are "
+		                   "separated by commas)");
+	for (i = 0; i < word.len && i < sizeof lower; i++)
+		lower[i] = (char)(word.s[i] >= 'A' && word.s[i] <= 'Z' ?
+		                  word.s[i] - 'A' + 'a' : word.s[i]);
+	if (word.len <= sizeof lower)
+		f = cpuid_feature_find(lower, word.len);
+	if (f != CF_NONE) {
+		p->vm->cpuid_hide[f / 32] |= 1u << (f % 32);
+		return true;
+	}
+	guess = closest_feature(span_of(lower, word.len < sizeof lower ?
+	                                       word.len : sizeof lower));
+	if (guess != NULL)
+		return config_fail(p, "unknown CPU feature '" SHOW "' in "
+		                   "'cpuid_hide' (did you mean '%s'?)",
+		                   SHOWN(word), guess);
+	return config_fail(p, "unknown CPU feature '" SHOW "' in 'cpuid_hide' "
+	                   "(docs/config.md lists the names)", SHOWN(word));
+}
+
+static bool set_cpuid_hide(struct parser *p, struct value v)
+{
+	struct span rest = v.text;
+
+	for (;;) {
+		const char *comma = memchr(rest.s, ',', rest.len);
+		struct span word = span_trim(comma ? span_between(rest.s, comma)
+		                                   : rest);
+
+		if (!hide_feature(p, word))
+			return false;
+		if (!comma)
+			return true;
+		rest = span_after(rest, comma + 1);
+	}
+}
+
 /* ---- the words of the keys that take one, indexed by their value ----- */
 
 static const char *const log_level_words[] = {
@@ -335,6 +389,8 @@ static const struct key_rule key_rules[KEY_COUNT] = {
 	[KEY_VGPU_DEVICE] = { "vgpu_device", SCOPE_VM,
 	                     .apply = set_vgpu_device,
 	                     .line = IN_VM(vgpu_device_line) },
+	[KEY_CPUID_HIDE] = { "cpuid_hide", SCOPE_VM, .apply = set_cpuid_hide,
+	                     .line = IN_VM(cpuid_hide_line) },
 };
 
 /* ---- finding a key --------------------------------------------------- */
@@ -399,6 +455,29 @@ static const char *closest_key(struct span typed)
 		d = edit_distance(typed, key_rules[i].name);
 		if (d < best_distance) {
 			best = key_rules[i].name;
+			best_distance = d;
+		}
+	}
+	return best;
+}
+
+/* The CPU feature name within two edits of what was typed, or NULL. */
+static const char *closest_feature(struct span typed)
+{
+	const char *best = NULL;
+	unsigned best_distance = 3, i;
+
+	for (i = CF_NONE + 1; i < CF_COUNT; i++) {
+		const char *name = cpuid_features[i].name;
+		size_t nlen = strlen(name);
+		unsigned d;
+
+		if (typed.len > nlen + 2 || nlen > typed.len + 2 ||
+		    nlen > KEY_NAME_MAX - 1)
+			continue;
+		d = edit_distance(typed, name);
+		if (d < best_distance) {
+			best = name;
 			best_distance = d;
 		}
 	}

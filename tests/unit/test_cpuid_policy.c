@@ -1,10 +1,12 @@
 /*
- * tests/unit/test_cpuid_policy.c — unit tests of vmx/cpuid_policy.c: what
- * a guest's CPUID returns (docs/guests.md). Bit positions from SDM Vol. 2A,
- * CPUID, Table 3-10 (leaf 1 ECX: MONITOR 3, VMX 5, SMX 6, PDCM 15,
- * OSXSAVE 27; bit 31 is left by Intel to hypervisors) and CR4.OSXSAVE =
- * bit 18 (SDM Vol. 3A §2.5). Every rule is checked in both directions and
- * every other bit is shown to pass through.
+ * tests/unit/test_cpuid_policy.c — unit tests of vmx/cpuid_policy.c and
+ * the feature table of vmx/cpuid_features.c: a VM's CPUID built from
+ * host dumps (tests/unit/cpuid_hosts.h), leaf by leaf, with the inputs
+ * BareGT gives (VMX controls, the vLAPIC flags, the TSC rate, the
+ * config's cpuid_hide), and the CR4/XCR0/EFER/MSR values that follow.
+ * Bit positions: SDM Vol. 2A, CPUID, Tables 3-8, 3-10, 3-11.
+ * The MSR side of "CPUID advertises exactly what the VM gets" is in
+ * test_msr_policy.c.
  */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -14,288 +16,535 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "vmx/cpuid_policy.h"
-
-#define CR4_OSXSAVE (1ull << 18)
-#define VERSION     0x00000100u      /* 0.1.0: major << 16 | minor << 8 | patch */
+#include "hv/x86.h"
+#include "cpuid_hosts.h"
 
 enum { EAX, EBX, ECX, EDX };
 
+#define VERSION 0x000100u
+
+static struct cpuid_policy pol;          /* large: kept off the stack */
+
 /* ---- helpers --------------------------------------------------------- */
 
-#define EXPECT_REGS(leaf, sub, cr4, in, a, b, c, d) \
-	expect_regs_at(__FILE__, __LINE__, (leaf), (sub), (cr4), (in), (a), \
-	               (b), (c), (d))
+static void build(const struct cpuid_host *h, const struct cpuid_inputs *in)
+{
+	struct cpuid_inputs def = host_inputs(h);
 
-/* Run the policy on the host values in[] and compare with a..d. */
-static void expect_regs_at(const char *file, int line, uint32_t leaf,
-                           uint32_t sub, uint64_t cr4, const uint32_t in[4],
-                           uint32_t a, uint32_t b, uint32_t c, uint32_t d)
+	cpuid_policy_build(in ? in : &def, &pol);
+}
+
+#define EXPECT(leaf, sub, cr4, xcr0, a, b, c, d) \
+	expect_at(__FILE__, __LINE__, (leaf), (sub), (cr4), (xcr0), (a), (b), \
+	          (c), (d))
+
+static void expect_at(const char *file, int line, uint32_t leaf, uint32_t sub,
+                      uint64_t cr4, uint64_t xcr0, uint32_t a, uint32_t b,
+                      uint32_t c, uint32_t d)
 {
 	uint32_t r[4];
 
-	memcpy(r, in, sizeof r);
-	cpuid_policy(leaf, sub, cr4, VERSION, r);
+	cpuid_policy_lookup(&pol, leaf, sub, cr4, xcr0, r);
 	if (r[EAX] != a || r[EBX] != b || r[ECX] != c || r[EDX] != d)
-		fail_msg("%s:%d: leaf %#x.%u cr4 %#llx in %08x %08x %08x %08x:\n"
+		fail_msg("%s:%d: leaf %#x.%u cr4 %#llx xcr0 %#llx:\n"
 		         "     got %08x %08x %08x %08x\nexpected %08x %08x %08x %08x",
-		         file, line, leaf, sub, (unsigned long long)cr4, in[EAX],
-		         in[EBX], in[ECX], in[EDX], r[EAX], r[EBX], r[ECX],
-		         r[EDX], a, b, c, d);
+		         file, line, leaf, sub, (unsigned long long)cr4,
+		         (unsigned long long)xcr0, r[EAX], r[EBX], r[ECX], r[EDX],
+		         a, b, c, d);
 }
 
-static const uint32_t ones[4] = {
-	0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu,
-};
-static const uint32_t zeros[4] = { 0, 0, 0, 0 };
-static const uint32_t pattern[4] = {
-	0x01234567u, 0x89abcdefu, 0xdeadbeefu, 0x5a5aa5a5u,
-};
+static uint32_t reg(uint32_t leaf, uint32_t sub, unsigned which)
+{
+	uint32_t r[4];
 
-/* ---- leaf 1 ---------------------------------------------------------- */
+	cpuid_policy_lookup(&pol, leaf, sub, 0, 1, r);
+	return r[which];
+}
 
-static void test_leaf1_all_ones(void **state)
+static const uint32_t *hide_of(enum cpuid_feature_id a, enum cpuid_feature_id b)
+{
+	static uint32_t bits[CPUID_FEATURE_WORDS];
+
+	memset(bits, 0, sizeof bits);
+	bits[a / 32] |= 1u << (a % 32);
+	bits[b / 32] |= 1u << (b % 32);
+	return bits;
+}
+
+/* ---- the feature table ----------------------------------------------- */
+
+static void test_feature_table_is_well_formed(void **state)
+{
+	static const uint32_t leaves[] = { 1, 6, 7, 0xd, 0x80000001u,
+	                                   0x80000007u, 0x80000008u };
+	unsigned i, j, k;
+
+	(void)state;
+	assert_null(cpuid_features[CF_NONE].name);
+	for (i = CF_NONE + 1; i < CF_COUNT; i++) {
+		const struct cpuid_feature *f = &cpuid_features[i];
+		bool leaf_ok = false;
+
+		if (f->name == NULL)
+			fail_msg("feature %u has no row", i);
+		/* the config's words: lower case, shorter than its key names */
+		assert_true(strlen(f->name) > 0 && strlen(f->name) < 24);
+		for (k = 0; f->name[k]; k++)
+			assert_false(f->name[k] >= 'A' && f->name[k] <= 'Z');
+		for (k = 0; k < sizeof leaves / sizeof leaves[0]; k++)
+			leaf_ok |= f->leaf == leaves[k];
+		assert_true(leaf_ok);
+		assert_true(f->reg <= CPUID_EDX && f->bit < 32);
+		assert_true(f->parent < CF_COUNT && f->parent != i);
+		/* a hidden bit needs nothing: it is never there */
+		if (f->rule == CPUID_HIDE)
+			assert_int_equal(f->needs, 0);
+		for (j = CF_NONE + 1; j < i; j++) {
+			const struct cpuid_feature *g = &cpuid_features[j];
+
+			if (strcmp(f->name, g->name) == 0)
+				fail_msg("name '%s' twice", f->name);
+			if (f->leaf == g->leaf && f->subleaf == g->subleaf &&
+			    f->reg == g->reg && f->bit == g->bit)
+				fail_msg("'%s' and '%s' are the same bit", f->name,
+				         g->name);
+		}
+	}
+}
+
+static void test_feature_find(void **state)
 {
 	(void)state;
+	assert_int_equal(cpuid_feature_find("avx512f", 7), CF_AVX512F);
+	assert_int_equal(cpuid_feature_find("x2apic", 6), CF_X2APIC);
+	assert_int_equal(cpuid_feature_find("tsc_adjust", 10), CF_TSC_ADJUST);
+	assert_int_equal(cpuid_feature_find("avx512fX", 7), CF_AVX512F);
+	assert_int_equal(cpuid_feature_find("avx512", 6), CF_NONE);
+	assert_int_equal(cpuid_feature_find("AVX512F", 7), CF_NONE);
+	assert_int_equal(cpuid_feature_find("", 0), CF_NONE);
+}
+
+/* ---- the Bochs Skylake-X host, as BareGT gives it -------------------- */
+
+static void test_bochs_leaf0_and_1(void **state)
+{
+	(void)state;
+	build(&bochs_skx, NULL);
+	/* highest basic leaf 0x16, the vendor unchanged */
+	EXPECT(0, 0, 0, 1, 0x16, 0x756e6547, 0x6c65746e, 0x49656e69);
 	/*
-	 * ECX 0xffffffff minus bits 3, 5, 6, 15: 0xffff7f97 (bit 31 and, with
-	 * CR4.OSXSAVE, bit 27 set); without CR4.OSXSAVE bit 27 also goes:
-	 * 0xf7ff7f97. EAX, EBX, EDX untouched.
+	 * ECX 0x77faf3bf keeps pni 0, pclmulqdq 1, ssse3 9, fma 12, cx16 13,
+	 * pcid 17, sse4_1 19, sse4_2 20, movbe 22, popcnt 23, aes 25, xsave
+	 * 26, avx 28, f16c 29, rdrand 30 and gains hypervisor 31; loses
+	 * dtes64 2, monitor 3, ds_cpl 4, vmx 5, est 7, tm2 8, xtpr 14,
+	 * pdcm 15, x2apic 21, tsc_deadline 24 (no vLAPIC yet).
+	 * EDX 0xbfebfbff loses mce 7, apic 9, mca 14, dts 21, acpi 22, ht 28,
+	 * tm 29, pbe 31: 0x0f8bb97f. EBX: one logical processor, APIC ID 0.
 	 */
-	EXPECT_REGS(1, 0, CR4_OSXSAVE, ones,
-	            0xffffffffu, 0xffffffffu, 0xffff7f97u, 0xffffffffu);
-	EXPECT_REGS(1, 0, 0, ones,
-	            0xffffffffu, 0xffffffffu, 0xf7ff7f97u, 0xffffffffu);
+	EXPECT(1, 0, 0, 1, 0x00050654, 0x00010800, 0xf6da3203, 0x0f8bb97f);
+	/* OSXSAVE (27) follows the guest's CR4 */
+	EXPECT(1, 0, CR4_OSXSAVE, 1, 0x00050654, 0x00010800, 0xfeda3203,
+	       0x0f8bb97f);
+	EXPECT(1, 5, ~CR4_OSXSAVE, 1, 0x00050654, 0x00010800, 0xf6da3203,
+	       0x0f8bb97f);
 }
 
-static void test_leaf1_all_zeros(void **state)
+static void test_bochs_cache_and_topology(void **state)
 {
 	(void)state;
-	/* only the hypervisor bit, plus OSXSAVE when the guest's CR4 has it */
-	EXPECT_REGS(1, 0, 0, zeros, 0, 0, 0x80000000u, 0);
-	EXPECT_REGS(1, 0, CR4_OSXSAVE, zeros, 0, 0, 0x88000000u, 0);
+	build(&bochs_skx, NULL);
+	EXPECT(2, 0, 0, 1, 0x76036301, 0x00f0b5ff, 0, 0x00c30000);
+	/* leaf 4: EAX[31:26] cores - 1 = 0, EAX[25:14] sharing - 1 = 0 */
+	EXPECT(4, 0, 0, 1, 0x00000121, 0x01c0003f, 0x3f, 0);
+	EXPECT(4, 1, 0, 1, 0x00000122, 0x01c0003f, 0x3f, 0);
+	EXPECT(4, 2, 0, 1, 0x00000143, 0x03c0003f, 0x3ff, 0);
+	EXPECT(4, 3, 0, 1, 0x00000163, 0x0280003f, 0x2fff, 4);
+	EXPECT(4, 4, 0, 1, 0, 0, 0, 0);
+	EXPECT(4, 9, 0, 1, 0, 0, 0, 0);
+	EXPECT(4, 0xffffffffu, 0, 1, 0, 0, 0, 0);
+	/* leaf 0xB: one thread of one core, x2APIC ID 0 */
+	EXPECT(0xb, 0, 0, 1, 0, 1, 0x100, 0);
+	EXPECT(0xb, 1, 0, 1, 0, 1, 0x201, 0);
+	EXPECT(0xb, 2, 0, 1, 0, 0, 2, 0);
+	EXPECT(0xb, 200, 0, 1, 0, 0, 200, 0);
 }
 
-static void test_leaf1_osxsave_follows_guest_cr4(void **state)
+static void test_bochs_hidden_leaves_are_zero(void **state)
 {
-	static const uint32_t host_on[4] = { 0, 0, 1u << 27, 0 };
-
-	(void)state;
-	/* host has it, guest not: cleared */
-	EXPECT_REGS(1, 0, 0, host_on, 0, 0, 0x80000000u, 0);
-	/* host has it, guest too */
-	EXPECT_REGS(1, 0, CR4_OSXSAVE, host_on, 0, 0, 0x88000000u, 0);
-	/* every other CR4 bit set, bit 18 clear: cleared */
-	EXPECT_REGS(1, 0, ~CR4_OSXSAVE, host_on, 0, 0, 0x80000000u, 0);
-	EXPECT_REGS(1, 0, ~CR4_OSXSAVE, ones,
-	            0xffffffffu, 0xffffffffu, 0xf7ff7f97u, 0xffffffffu);
-	/* only bit 18: set */
-	EXPECT_REGS(1, 0, CR4_OSXSAVE, zeros, 0, 0, 0x88000000u, 0);
-	/* CR4 above 32 bits is of no concern */
-	EXPECT_REGS(1, 0, 0xffffffff00000000ull, host_on, 0, 0, 0x80000000u, 0);
-	EXPECT_REGS(1, 0, 0xffffffff00000000ull | CR4_OSXSAVE, zeros,
-	            0, 0, 0x88000000u, 0);
-	/* neighbouring CR4 bits 17 (PCIDE) and 19 do not count */
-	EXPECT_REGS(1, 0, (1ull << 17) | (1ull << 19), host_on,
-	            0, 0, 0x80000000u, 0);
-}
-
-/*
- * One ECX bit at a time: bits 3, 5, 6, 15 are cleared, bit 27 follows the
- * guest's CR4, bit 31 is always set, every other bit passes.
- */
-static void test_leaf1_ecx_bit_by_bit(void **state)
-{
-	unsigned bit;
-
-	(void)state;
-	for (bit = 0; bit < 32; bit++) {
-		uint32_t in[4] = { 0x000906eau, 0x00100800u, 1u << bit,
-		                   0xbfebfbffu };
-		uint32_t want_off, want_on;
-
-		switch (bit) {
-		case 3: case 5: case 6: case 15:    /* always cleared */
-		case 27:                            /* the guest's CR4 decides */
-		case 31:                            /* always set */
-			want_off = 0x80000000u;
-			want_on = 0x88000000u;
-			break;
-		default:                            /* passes */
-			want_off = 0x80000000u | (1u << bit);
-			want_on = 0x88000000u | (1u << bit);
-			break;
-		}
-		EXPECT_REGS(1, 0, 0, in, 0x000906eau, 0x00100800u, want_off,
-		            0xbfebfbffu);
-		EXPECT_REGS(1, 0, CR4_OSXSAVE, in, 0x000906eau, 0x00100800u,
-		            want_on, 0xbfebfbffu);
-	}
-}
-
-static void test_leaf1_everything_but_one_ecx_bit(void **state)
-{
-	unsigned bit;
-
-	(void)state;
-	/* all-ones with one bit cleared: only that bit may differ from
-	 * the all-ones result 0xffff7f97 / 0xf7ff7f97 */
-	for (bit = 0; bit < 32; bit++) {
-		uint32_t in[4] = { 0, 0, ~(1u << bit), 0 };
-		uint32_t want_on = 0xffff7f97u, want_off = 0xf7ff7f97u;
-
-		if (bit != 3 && bit != 5 && bit != 6 && bit != 15 &&
-		    bit != 27 && bit != 31) {
-			want_on &= ~(1u << bit);
-			want_off &= ~(1u << bit);
-		}
-		EXPECT_REGS(1, 0, CR4_OSXSAVE, in, 0, 0, want_on, 0);
-		EXPECT_REGS(1, 0, 0, in, 0, 0, want_off, 0);
-	}
-}
-
-static void test_leaf1_realistic_host(void **state)
-{
-	/* A Skylake-like host: VMX (5), PDCM (15), OSXSAVE (27) on. */
-	static const uint32_t host[4] = {
-		0x000506e3u, 0x02100800u, 0x7ffafbffu, 0xbfebfbffu,
+	static const uint32_t zero_leaves[] = {
+		3, 5, 8, 9, 0xa, 0xc, 0xe, 0xf, 0x10, 0x11, 0x12, 0x13, 0x14,
 	};
+	unsigned i, sub;
 
 	(void)state;
-	/*
-	 * ECX 0x7ffafbff, by halves. Low 0xfbff: low byte 0xff minus bits
-	 * 3, 5, 6 (0x68) is 0x97; bit 15 (0x8000) is set and goes: 0x7b97.
-	 * High 0x7ffa: bit 27 is its 0x0800, bit 31 its 0x8000.
-	 * Guest CR4 without OSXSAVE: 0x7ffa - 0x0800 + 0x8000 = 0xf7fa.
-	 * With it: 0x7ffa + 0x8000 = 0xfffa.
-	 */
-	EXPECT_REGS(1, 0, 0, host, 0x000506e3u, 0x02100800u, 0xf7fa7b97u,
-	            0xbfebfbffu);
-	EXPECT_REGS(1, 0, CR4_OSXSAVE, host, 0x000506e3u, 0x02100800u,
-	            0xfffa7b97u, 0xbfebfbffu);
+	build(&bochs_skx, NULL);
+	for (i = 0; i < sizeof zero_leaves / sizeof zero_leaves[0]; i++)
+		for (sub = 0; sub < 3; sub++)
+			EXPECT(zero_leaves[i], sub, CR4_OSXSAVE, 7, 0, 0, 0, 0);
 }
 
-static void test_leaf1_subleaf_ignored(void **state)
+static void test_bochs_leaf6_arat_only(void **state)
 {
 	(void)state;
-	EXPECT_REGS(1, 7, 0, ones,
-	            0xffffffffu, 0xffffffffu, 0xf7ff7f97u, 0xffffffffu);
-	EXPECT_REGS(1, 0xffffffffu, CR4_OSXSAVE, zeros, 0, 0, 0x88000000u, 0);
+	build(&bochs_skx, NULL);
+	/* host 0x75 / 2 / 9: only ARAT (EAX bit 2) stays */
+	EXPECT(6, 0, 0, 1, 4, 0, 0, 0);
 }
 
-/* ---- leaves 5 and 0xA ------------------------------------------------ */
-
-static void test_monitor_and_pmu_leaves_zero(void **state)
+static void test_bochs_leaf7(void **state)
 {
 	(void)state;
-	EXPECT_REGS(5, 0, 0, ones, 0, 0, 0, 0);
-	EXPECT_REGS(5, 0, CR4_OSXSAVE, pattern, 0, 0, 0, 0);
-	EXPECT_REGS(0xa, 0, 0, ones, 0, 0, 0, 0);
-	EXPECT_REGS(0xa, 3, CR4_OSXSAVE, pattern, 0, 0, 0, 0);
-	/* the leaves next to them are not touched */
-	EXPECT_REGS(4, 0, 0, pattern, pattern[0], pattern[1], pattern[2],
-	            pattern[3]);
-	EXPECT_REGS(6, 0, 0, pattern, pattern[0], pattern[1], pattern[2],
-	            pattern[3]);
-	EXPECT_REGS(9, 0, 0, pattern, pattern[0], pattern[1], pattern[2],
-	            pattern[3]);
-	EXPECT_REGS(0xb, 0, 0, pattern, pattern[0], pattern[1], pattern[2],
-	            pattern[3]);
+	build(&bochs_skx, NULL);
+	/* EBX 0xd19f27eb without TSC_ADJUST (1); no subleaf 1 on the host */
+	EXPECT(7, 0, 0, 1, 0, 0xd19f27e9, 0, 0);
+	EXPECT(7, 1, 0, 1, 0, 0, 0, 0);
+	EXPECT(7, 2, 0, 1, 0, 0, 0, 0);
+	/* OSPKE (ECX 4) follows CR4.PKE where PKU is advertised: not here */
+	EXPECT(7, 0, CR4_PKE, 1, 0, 0xd19f27e9, 0, 0);
 }
 
-/* ---- the hypervisor leaves ------------------------------------------- */
+static void test_bochs_xsave_leaf(void **state)
+{
+	(void)state;
+	build(&bochs_skx, NULL);
+	/* XCR0 x87 SSE AVX opmask ZMM_Hi256 Hi16_ZMM; the standard size
+	 * follows the guest's XCR0: 576, +AVX at 0x240+0x100, all: 0xa80 */
+	EXPECT(0xd, 0, 0, 1, 0xe7, 576, 0xa80, 0);
+	EXPECT(0xd, 0, 0, 3, 0xe7, 576, 0xa80, 0);
+	EXPECT(0xd, 0, 0, 7, 0xe7, 0x340, 0xa80, 0);
+	EXPECT(0xd, 0, 0, 0xe7, 0xe7, 0xa80, 0xa80, 0);
+	/* subleaf 1: XSAVEOPT, XSAVEC, XGETBV1, XSAVES; compacted size of
+	 * XCR0 | XSS (XSS = 0): 576 + 256, + 64 + 512 + 1024 */
+	EXPECT(0xd, 1, 0, 7, 0xf, 832, 0, 0);
+	EXPECT(0xd, 1, 0, 0xe7, 0xf, 832 + 64 + 512 + 1024, 0, 0);
+	EXPECT(0xd, 2, 0, 7, 0x100, 0x240, 0, 0);
+	EXPECT(0xd, 3, 0, 7, 0, 0, 0, 0);
+	EXPECT(0xd, 5, 0, 7, 0x40, 0x440, 0, 0);
+	EXPECT(0xd, 7, 0, 7, 0x400, 0x680, 0, 0);
+	EXPECT(0xd, 8, 0, 7, 0, 0, 0, 0);
+	EXPECT(0xd, 63, 0, 7, 0, 0, 0, 0);
+	assert_int_equal(pol.xcr0_allowed, 0xe7);
+}
 
-static void test_hv_base_leaf_signature(void **state)
+static void test_bochs_time_leaves(void **state)
+{
+	(void)state;
+	build(&bochs_skx, NULL);
+	/* TSC = crystal × 1/1, crystal 50 MHz; base = max = 50 MHz, bus 100 */
+	EXPECT(0x15, 0, 0, 1, 1, 1, 50000000, 0);
+	EXPECT(0x16, 0, 0, 1, 50, 50, 100, 0);
+	assert_int_equal(pol.crystal_hz, 50000000);
+}
+
+static void test_bochs_extended_leaves(void **state)
+{
+	(void)state;
+	build(&bochs_skx, NULL);
+	EXPECT(0x80000000u, 0, 0, 1, 0x80000008u, 0, 0, 0);
+	/* lahf_lm abm 3dnowprefetch; syscall nx pdpe1gb rdtscp lm */
+	EXPECT(0x80000001u, 0, 0, 1, 0, 0, 0x121, 0x2c100800);
+	EXPECT(0x80000002u, 0, 0, 1, 0x65746e49, 0x2952286c, 0x726f4320,
+	       0x4d542865);
+	EXPECT(0x80000005u, 0, 0, 1, 0, 0, 0, 0);
+	EXPECT(0x80000006u, 0, 0, 1, 0, 0, 0x01006040, 0);
+	EXPECT(0x80000007u, 0, 0, 1, 0, 0, 0, 0x100);    /* invariant TSC */
+	EXPECT(0x80000008u, 0, 0, 1, 0x3028, 0, 0, 0);
+}
+
+/* Above the highest leaf, Intel CPUs answer with the highest basic
+ * leaf; the hypervisor range is BareGT's. */
+static void test_out_of_range_is_highest_basic_leaf(void **state)
+{
+	static const uint32_t leaves[] = {
+		0x17, 0x1f, 0x20, 0x3fffffffu, 0x40000100u, 0x7fffffffu,
+		0x80000009u, 0x8000001fu, 0xc0000000u, 0xffffffffu,
+	};
+	unsigned i;
+
+	(void)state;
+	build(&bochs_skx, NULL);
+	for (i = 0; i < sizeof leaves / sizeof leaves[0]; i++) {
+		EXPECT(leaves[i], 0, 0, 1, 50, 50, 100, 0);
+		EXPECT(leaves[i], 7, CR4_OSXSAVE, 7, 50, 50, 100, 0);
+	}
+}
+
+static void test_hv_leaves(void **state)
 {
 	uint32_t r[4];
 	char sig[13];
 
 	(void)state;
-	memcpy(r, ones, sizeof r);
-	cpuid_policy(0x40000000u, 0, 0, VERSION, r);
-	assert_int_equal(r[EAX], 0x40000001u);      /* highest hypervisor leaf */
-	/* EBX, ECX, EDX as bytes, in that order, as a guest reads them */
+	build(&bochs_skx, NULL);
+	cpuid_policy_lookup(&pol, 0x40000000u, 0, 0, 1, r);
+	assert_int_equal(r[EAX], 0x40000001u);
 	memcpy(sig, &r[EBX], 4);
 	memcpy(sig + 4, &r[ECX], 4);
 	memcpy(sig + 8, &r[EDX], 4);
 	sig[12] = '\0';
 	assert_string_equal(sig, "BareGTBareGT");
-	/* byte by byte too, independently of the host's byte order */
-	assert_int_equal(r[EBX] & 0xff, 'B');
-	assert_int_equal((r[EBX] >> 8) & 0xff, 'a');
-	assert_int_equal((r[EBX] >> 16) & 0xff, 'r');
-	assert_int_equal(r[EBX] >> 24, 'e');
-	assert_int_equal(r[ECX] & 0xff, 'G');
-	assert_int_equal((r[ECX] >> 8) & 0xff, 'T');
-	assert_int_equal((r[ECX] >> 16) & 0xff, 'B');
-	assert_int_equal(r[ECX] >> 24, 'a');
-	assert_int_equal(r[EDX] & 0xff, 'r');
-	assert_int_equal((r[EDX] >> 8) & 0xff, 'e');
-	assert_int_equal((r[EDX] >> 16) & 0xff, 'G');
-	assert_int_equal(r[EDX] >> 24, 'T');
-	/* whatever the host said, subleaf, CR4 or version */
-	EXPECT_REGS(0x40000000u, 5, CR4_OSXSAVE, zeros, 0x40000001u,
-	            r[EBX], r[ECX], r[EDX]);
+	EXPECT(0x40000001u, 0, 0, 1, VERSION, 0, 0, 0);
+	EXPECT(0x40000002u, 0, 0, 1, 0, 0, 0, 0);
+	EXPECT(0x400000ffu, 3, CR4_OSXSAVE, 7, 0, 0, 0, 0);
 }
 
-static void test_hv_version_leaf(void **state)
-{
-	uint32_t r[4];
+/* ---- what follows the policy ----------------------------------------- */
 
-	(void)state;
-	EXPECT_REGS(0x40000001u, 0, 0, ones, VERSION, 0, 0, 0);
-	EXPECT_REGS(0x40000001u, 9, CR4_OSXSAVE, pattern, VERSION, 0, 0, 0);
-	/* the version is the caller's, whatever it is */
-	memcpy(r, ones, sizeof r);
-	cpuid_policy(0x40000001u, 0, 0, 0x00020304u, r);
-	assert_int_equal(r[EAX], 0x00020304u);
-	assert_int_equal(r[EBX], 0);
-	assert_int_equal(r[ECX], 0);
-	assert_int_equal(r[EDX], 0);
-	memcpy(r, ones, sizeof r);
-	cpuid_policy(0x40000001u, 0, 0, 0, r);
-	assert_int_equal(r[EAX], 0);
-	/* the version never leaks into other leaves */
-	memcpy(r, zeros, sizeof r);
-	cpuid_policy(0x40000002u, 0, 0, 0xdeadbeefu, r);
-	assert_int_equal(r[EAX], 0);
-}
-
-static void test_hv_other_leaves_zero(void **state)
+static void test_bochs_masks_and_msr_values(void **state)
 {
 	(void)state;
-	EXPECT_REGS(0x40000002u, 0, 0, ones, 0, 0, 0, 0);
-	EXPECT_REGS(0x40000010u, 0, 0, pattern, 0, 0, 0, 0);
-	EXPECT_REGS(0x40000080u, 1, CR4_OSXSAVE, ones, 0, 0, 0, 0);
-	EXPECT_REGS(0x400000feu, 0, 0, ones, 0, 0, 0, 0);
-	EXPECT_REGS(0x400000ffu, 0, 0, ones, 0, 0, 0, 0);
+	build(&bochs_skx, NULL);
+	assert_int_equal(pol.cr4_allowed,
+	                 CR4_VME | CR4_PVI | CR4_TSD | CR4_DE | CR4_PSE |
+	                 CR4_PAE | CR4_PGE | CR4_PCE | CR4_OSFXSR |
+	                 CR4_OSXMMEXCPT | CR4_FSGSBASE | CR4_PCIDE |
+	                 CR4_OSXSAVE | CR4_SMEP | CR4_SMAP);
+	assert_false(pol.cr4_allowed & (CR4_MCE | CR4_VMXE | CR4_SMXE | CR4_LA57 |
+	                                 CR4_PKE | CR4_UMIP | CR4_CET));
+	assert_int_equal(pol.efer_allowed, EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE);
+	/* fast strings, BTS and PEBS unavailable; only fast strings writable */
+	assert_int_equal(pol.misc_enable, 0x1801);
+	assert_int_equal(pol.misc_enable_writable, 1);
+	assert_int_equal(pol.spec_ctrl_bits, 0);
+	assert_false(pol.spec_ctrl_passthrough);
+	assert_int_equal(pol.arch_caps, 0);
 }
 
-static void test_outside_hv_range_untouched(void **state)
+static void test_vmx_inputs(void **state)
 {
+	struct cpuid_inputs in = host_inputs(&bochs_skx);
+
 	(void)state;
-	EXPECT_REGS(0x40000100u, 0, 0, pattern, pattern[0], pattern[1],
-	            pattern[2], pattern[3]);
-	EXPECT_REGS(0x40000100u, 0, CR4_OSXSAVE, ones, 0xffffffffu,
-	            0xffffffffu, 0xffffffffu, 0xffffffffu);
-	EXPECT_REGS(0x3fffffffu, 0, 0, pattern, pattern[0], pattern[1],
-	            pattern[2], pattern[3]);
-	EXPECT_REGS(0x3fffffffu, 0, CR4_OSXSAVE, zeros, 0, 0, 0, 0);
+	in.rdtscp = false;
+	in.invpcid = false;
+	in.xsaves = false;
+	build(&bochs_skx, &in);
+	assert_false(reg(0x80000001u, 0, EDX) & (1u << 27));    /* rdtscp */
+	assert_false(reg(7, 0, EBX) & (1u << 10));              /* invpcid */
+	assert_int_equal(reg(0xd, 1, EAX), 0x7);                /* no xsaves */
+	assert_false(cpuid_policy_has(&pol, CF_RDPID));
 }
 
-static void test_leaf0_untouched(void **state)
+static void test_lapic_flags(void **state)
 {
-	/* max leaf 0x16, "GenuineIntel" in EBX, EDX, ECX */
-	static const uint32_t host[4] = {
-		0x00000016u, 0x756e6547u, 0x6c65746eu, 0x49656e69u,
+	struct cpuid_inputs in = host_inputs(&bochs_skx);
+
+	(void)state;
+	/* x2APIC and TSC-deadline need the APIC itself */
+	in.lapic_x2apic = in.lapic_tsc_deadline = true;
+	build(&bochs_skx, &in);
+	assert_false(reg(1, 0, EDX) & (1u << 9));
+	assert_false(reg(1, 0, ECX) & ((1u << 21) | (1u << 24)));
+	in.lapic = true;
+	build(&bochs_skx, &in);
+	assert_true(reg(1, 0, EDX) & (1u << 9));
+	assert_int_equal(reg(1, 0, ECX) & ((1u << 21) | (1u << 24)),
+	                 (1u << 21) | (1u << 24));
+	/* provided by BareGT: set even where the host has none */
+	in.lapic_x2apic = false;
+	build(&all_ones, &in);
+	assert_int_equal(reg(1, 0, ECX) & ((1u << 21) | (1u << 24)), 1u << 24);
+	/* and the config may still hide them */
+	in.lapic_x2apic = true;
+	in.hide = hide_of(CF_X2APIC, CF_X2APIC);
+	in.hide_words = CPUID_FEATURE_WORDS;
+	build(&bochs_skx, &in);
+	assert_int_equal(reg(1, 0, ECX) & ((1u << 21) | (1u << 24)), 1u << 24);
+}
+
+static void test_hide_avx_hides_its_family_and_state(void **state)
+{
+	struct cpuid_inputs in = host_inputs(&bochs_skx);
+
+	(void)state;
+	in.hide = hide_of(CF_AVX, CF_AVX);
+	in.hide_words = CPUID_FEATURE_WORDS;
+	build(&bochs_skx, &in);
+	/* avx 28, fma 12, f16c 29 */
+	assert_int_equal(reg(1, 0, ECX), 0xf6da3203u & ~((1u << 28) | (1u << 12) |
+	                                                 (1u << 29)));
+	/* avx2 5 and every AVX-512 bit (16 17 28 30 31) */
+	assert_int_equal(reg(7, 0, EBX), 0xd19f27e9u & ~((1u << 5) | (1u << 16) |
+	                 (1u << 17) | (1u << 28) | (1u << 30) | (1u << 31)));
+	assert_int_equal(pol.xcr0_allowed, XCR0_X87 | XCR0_SSE);
+	EXPECT(0xd, 0, 0, 3, 3, 576, 576, 0);
+	EXPECT(0xd, 2, 0, 3, 0, 0, 0, 0);
+	EXPECT(0xd, 5, 0, 3, 0, 0, 0, 0);
+}
+
+static void test_hide_xsave_hides_leaf_0xd_and_osxsave(void **state)
+{
+	struct cpuid_inputs in = host_inputs(&bochs_skx);
+	unsigned sub;
+
+	(void)state;
+	in.hide = hide_of(CF_XSAVE, CF_SMAP);
+	in.hide_words = CPUID_FEATURE_WORDS;
+	build(&bochs_skx, &in);
+	assert_false(reg(1, 0, ECX) & ((1u << 26) | (1u << 28)));
+	for (sub = 0; sub < 12; sub++)
+		EXPECT(0xd, sub, CR4_OSXSAVE, 7, 0, 0, 0, 0);
+	assert_int_equal(pol.xcr0_allowed, 0);
+	assert_false(pol.cr4_allowed & (CR4_OSXSAVE | CR4_SMAP));
+	assert_false(reg(7, 0, EBX) & (1u << 20));
+	assert_false(reg(7, 0, EBX) & (1u << 16));
+	/* a word past hide_words is not read */
+	in.hide_words = 0;
+	build(&bochs_skx, &in);
+	assert_true(reg(1, 0, ECX) & (1u << 26));
+}
+
+/* ---- the mitigated host: speculation controls, PKU, MPX -------------- */
+
+static void test_mitigated_host(void **state)
+{
+	struct cpuid_inputs in = host_inputs(&skl_mitigated);
+
+	(void)state;
+	in.host_arch_caps = 0xffffffffffffffffull;
+	build(&skl_mitigated, &in);
+	/* EDX 0xbc002400 without TSX_FORCE_ABORT (13) */
+	EXPECT(7, 0, 0, 1, 0, 0xd19f27e9, 0, 0xbc000400);
+	/* leaf 1 EBX: 16 logical processors, APIC ID 2 on the host */
+	assert_int_equal(reg(1, 0, EBX), 0x00010800);
+	/* only the bits that describe the CPU */
+	assert_int_equal(pol.arch_caps, 0x17f);
+	assert_int_equal(pol.spec_ctrl_bits, 7);
+	assert_true(pol.spec_ctrl_passthrough);
+	/* PKU wants the host's CR4.PKE (RDPKRU for the MMIO emulator) */
+	assert_false(pol.xcr0_allowed & XCR0_PKRU);
+	in.pku = true;
+	build(&skl_mitigated, &in);
+	EXPECT(7, 0, CR4_PKE, 1, 0, 0xd19f27e9, 0x18, 0xbc000400);
+	EXPECT(7, 0, 0, 1, 0, 0xd19f27e9, 0x08, 0xbc000400);
+	EXPECT(7, 1, CR4_PKE, 1, 0, 0, 0, 0);
+	/* MPX hidden: no BND state; PKRU's */
+	assert_int_equal(pol.xcr0_allowed, 0x2e7);
+	EXPECT(0xd, 0, 0, 0x207, 0x2e7, 0xa88, 0xa88, 0);
+	EXPECT(0xd, 3, 0, 7, 0, 0, 0, 0);
+	EXPECT(0xd, 9, 0, 7, 8, 0xa80, 0, 0);
+	/* supervisor state (PT, XSS bit 8) is not given */
+	EXPECT(0xd, 1, 0, 7, 0xf, 832, 0, 0);
+	assert_true(pol.cr4_allowed & CR4_PKE);
+	/* hiding SSBD leaves IBRS and STIBP, through exits */
+	in.hide = hide_of(CF_SSBD, CF_SSBD);
+	in.hide_words = CPUID_FEATURE_WORDS;
+	build(&skl_mitigated, &in);
+	assert_int_equal(pol.spec_ctrl_bits, 3);
+	assert_false(pol.spec_ctrl_passthrough);
+	/* no ARCH_CAPABILITIES: reads nothing */
+	in.hide = hide_of(CF_ARCH_CAPABILITIES, CF_ARCH_CAPABILITIES);
+	build(&skl_mitigated, &in);
+	assert_int_equal(pol.arch_caps, 0);
+}
+
+/* ---- time -------------------------------------------------------------- */
+
+static void test_time_leaves_for_rates(void **state)
+{
+	struct cpuid_inputs in = host_inputs(&bochs_skx);
+
+	(void)state;
+	in.tsc_hz = 0;                         /* not calibrated: nothing */
+	build(&bochs_skx, &in);
+	EXPECT(0x15, 0, 0, 1, 0, 0, 0, 0);
+	EXPECT(0x16, 0, 0, 1, 0, 0, 0, 0);
+	in.tsc_hz = 3400000000ull;
+	build(&bochs_skx, &in);
+	EXPECT(0x15, 0, 0, 1, 1, 1, 3400000000u, 0);
+	EXPECT(0x16, 0, 0, 1, 3400, 3400, 100, 0);
+	in.tsc_hz = 2999500000ull;             /* rounded to the nearest MHz */
+	build(&bochs_skx, &in);
+	EXPECT(0x16, 0, 0, 1, 3000, 3000, 100, 0);
+	in.tsc_hz = 2999499999ull;
+	build(&bochs_skx, &in);
+	EXPECT(0x16, 0, 0, 1, 2999, 2999, 100, 0);
+	/* above 2^32 Hz the crystal is halved: TSC = crystal × 2/1 */
+	in.tsc_hz = 5000000000ull;
+	build(&bochs_skx, &in);
+	EXPECT(0x15, 0, 0, 1, 1, 2, 2500000000u, 0);
+	assert_int_equal(pol.crystal_hz, 2500000000u);
+	EXPECT(0x16, 0, 0, 1, 5000, 5000, 100, 0);
+	in.tsc_hz = 1ull << 40;                /* absurd: 16 bits of MHz */
+	build(&bochs_skx, &in);
+	EXPECT(0x16, 0, 0, 1, 0xffff, 0xffff, 100, 0);
+	assert_true((uint64_t)reg(0x15, 0, ECX) * reg(0x15, 0, EBX) <= 1ull << 40);
+}
+
+/* ---- every advertised bit is a known, allowed feature ----------------- */
+
+/* Each flag register, bit by bit: a bit is set only where a feature row
+ * is advertised there, and OSXSAVE/OSPKE/hypervisor, which the policy
+ * makes itself. */
+static void check_every_bit_is_a_feature(const char *host)
+{
+	static const struct { uint32_t leaf, sub; unsigned reg; } regs[] = {
+		{ 1, 0, ECX }, { 1, 0, EDX }, { 6, 0, EAX }, { 6, 0, ECX },
+		{ 7, 0, EBX }, { 7, 0, ECX }, { 7, 0, EDX }, { 7, 1, EAX },
+		{ 7, 1, EBX }, { 7, 1, ECX }, { 7, 1, EDX }, { 0xd, 1, EAX },
+		{ 0x80000001u, 0, ECX }, { 0x80000001u, 0, EDX },
+		{ 0x80000007u, 0, EDX }, { 0x80000008u, 0, EBX },
 	};
+	unsigned i, bit, f;
+
+	for (i = 0; i < sizeof regs / sizeof regs[0]; i++) {
+		uint32_t v = reg(regs[i].leaf, regs[i].sub, regs[i].reg);
+
+		for (bit = 0; bit < 32; bit++) {
+			bool found = false;
+
+			if (!((v >> bit) & 1))
+				continue;
+			if (regs[i].leaf == 1 && regs[i].reg == ECX && bit == 31)
+				continue;                     /* hypervisor */
+			for (f = CF_NONE + 1; f < CF_COUNT; f++) {
+				const struct cpuid_feature *c = &cpuid_features[f];
+
+				if (c->leaf == regs[i].leaf && c->subleaf == regs[i].sub &&
+				    c->reg == regs[i].reg && c->bit == bit) {
+					found = cpuid_policy_has(&pol, f) &&
+					        c->rule != CPUID_HIDE;
+					break;
+				}
+			}
+			if (!found)
+				fail_msg("%s: leaf %#x.%u reg %u bit %u advertised but not"
+				         " an allowed feature", host, regs[i].leaf,
+				         regs[i].sub, regs[i].reg, bit);
+		}
+	}
+	/* and each advertised feature's parent too */
+	for (f = CF_NONE + 1; f < CF_COUNT; f++)
+		if (cpuid_policy_has(&pol, f) && cpuid_features[f].parent)
+			assert_true(cpuid_policy_has(&pol, cpuid_features[f].parent));
+}
+
+static void test_whitelist_on_every_host(void **state)
+{
+	const struct cpuid_host *hosts[] = { &bochs_skx, &skl_mitigated, &all_ones };
+	struct cpuid_inputs in;
+	unsigned i;
 
 	(void)state;
-	EXPECT_REGS(0, 0, 0, host, 0x00000016u, 0x756e6547u, 0x6c65746eu,
-	            0x49656e69u);
-	EXPECT_REGS(0, 0, CR4_OSXSAVE, ones, 0xffffffffu, 0xffffffffu,
-	            0xffffffffu, 0xffffffffu);
-	EXPECT_REGS(0, 0, 0, zeros, 0, 0, 0, 0);
+	for (i = 0; i < sizeof hosts / sizeof hosts[0]; i++) {
+		in = host_inputs(hosts[i]);
+		build(hosts[i], &in);
+		check_every_bit_is_a_feature(hosts[i]->name);
+		in.pku = in.lapic = in.lapic_x2apic = in.lapic_tsc_deadline = true;
+		build(hosts[i], &in);
+		check_every_bit_is_a_feature(hosts[i]->name);
+	}
+	/* all ones: every HIDE row is absent, every PASS/SET row present */
+	for (i = CF_NONE + 1; i < CF_COUNT; i++)
+		assert_int_equal(cpuid_policy_has(&pol, (enum cpuid_feature_id)i),
+		                 cpuid_features[i].rule != CPUID_HIDE);
+	EXPECT(1, 0, 0, 1, 0xffffffffu, 0x0001ffffu, 0xf6da3203u | (1u << 24) |
+	       (1u << 21), 0x0f8bbb7fu);
+	EXPECT(6, 0, 0, 1, 4, 0, 0, 0);
+	EXPECT(0x80000000u, 0, 0, 1, 0x80000008u, 0, 0, 0);
+	EXPECT(0x80000008u, 0, 0, 1, 0xffff, 1u << 9, 0, 0);
+	/* XCR0: x87 SSE AVX AVX-512 PKRU; no MPX, no AMX, nothing unknown */
+	assert_int_equal(pol.xcr0_allowed, 0x2e7);
 }
 
 #define T(f) cmocka_unit_test(f)
@@ -303,19 +552,26 @@ static void test_leaf0_untouched(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_leaf1_all_ones),
-		T(test_leaf1_all_zeros),
-		T(test_leaf1_osxsave_follows_guest_cr4),
-		T(test_leaf1_ecx_bit_by_bit),
-		T(test_leaf1_everything_but_one_ecx_bit),
-		T(test_leaf1_realistic_host),
-		T(test_leaf1_subleaf_ignored),
-		T(test_monitor_and_pmu_leaves_zero),
-		T(test_hv_base_leaf_signature),
-		T(test_hv_version_leaf),
-		T(test_hv_other_leaves_zero),
-		T(test_outside_hv_range_untouched),
-		T(test_leaf0_untouched),
+		T(test_feature_table_is_well_formed),
+		T(test_feature_find),
+		T(test_bochs_leaf0_and_1),
+		T(test_bochs_cache_and_topology),
+		T(test_bochs_hidden_leaves_are_zero),
+		T(test_bochs_leaf6_arat_only),
+		T(test_bochs_leaf7),
+		T(test_bochs_xsave_leaf),
+		T(test_bochs_time_leaves),
+		T(test_bochs_extended_leaves),
+		T(test_out_of_range_is_highest_basic_leaf),
+		T(test_hv_leaves),
+		T(test_bochs_masks_and_msr_values),
+		T(test_vmx_inputs),
+		T(test_lapic_flags),
+		T(test_hide_avx_hides_its_family_and_state),
+		T(test_hide_xsave_hides_leaf_0xd_and_osxsave),
+		T(test_mitigated_host),
+		T(test_time_leaves_for_rates),
+		T(test_whitelist_on_every_host),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
