@@ -287,6 +287,7 @@ struct feature_msr {
 
 static const struct feature_msr feature_msrs[] = {
 	{ "tsc", 1, 0, EDX, 4, 0x10 },
+	{ "apic", 1, 0, EDX, 9, 0x1b },
 	{ "sep", 1, 0, EDX, 11, 0x174 },
 	{ "mtrr", 1, 0, EDX, 12, 0xfe },
 	{ "mca", 1, 0, EDX, 14, 0x179 },

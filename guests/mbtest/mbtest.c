@@ -32,12 +32,17 @@ static void test_info(const char *cmdline)
 	check("mbi boot loader name", strcmp((const char *)(uintptr_t)mbi->boot_loader_name,
 	                                     "BareGT") == 0);
 	check_eq("mbi mods_count", mbi->mods_count, mods);
-	check_eq("mbi mmap entries", mbi->mmap_length, 3 * sizeof(struct mb_mmap));
+	/* The platform's map (docs/platform.md, "Guest-physical map"). */
+	check_eq("mbi mmap entries", mbi->mmap_length, 6 * sizeof(struct mb_mmap));
 	check("mmap 0: low ram available", mm[0].base == 0 && mm[0].length == 0x9fc00 &&
 	                                   mm[0].type == 1);
 	check("mmap 1: 0x9fc00-1m reserved", mm[1].base == 0x9fc00 && mm[1].type == 2);
 	check("mmap 2: ram above 1m", mm[2].base == 0x100000 &&
 	      mm[2].length == (uint64_t)(ram_mib - 1) << 20 && mm[2].type == 1);
+	check("mmap 3: pci ecam reserved", mm[3].base == 0xd0000000 &&
+	      mm[3].length == 0x100000 && mm[3].type == 2);
+	check("mmap 4: i/o apic reserved", mm[4].base == 0xfec00000 && mm[4].type == 2);
+	check("mmap 5: local apic reserved", mm[5].base == 0xfee00000 && mm[5].type == 2);
 	for (i = 0; i < mbi->mods_count; i++) {
 		const char *s = (const char *)(uintptr_t)mod[i].string;
 		check("module page-aligned", (mod[i].mod_start & 0xfff) == 0);
