@@ -174,6 +174,8 @@ static const struct plat_range plat_ranges[] = {
 	  "reset 0xcf9" },
 	{ BUS_PIO, ACPI_MAP_PM1A_EVT_PORT, VPOWER_PM1_PORTS, vpower_bus_pm1,
 	  DEV(power), "ACPI PM1" },
+	{ BUS_PIO, ACPI_MAP_PM_TMR_PORT, VPMTIMER_PORTS, vpmtimer_bus,
+	  DEV(pmtimer), "ACPI PM timer" },
 };
 
 bool platform_init(struct platform *p, const struct vm_desc *vm,
@@ -192,6 +194,10 @@ bool platform_init(struct platform *p, const struct vm_desc *vm,
 	vioapic_init(&p->ioapic, 0, plat_ioapic_deliver, p);
 	vpic_init(&p->pic, plat_pic_intr, p);
 	vpower_init(&p->power, plat_power, p);
+	if (!vpmtimer_init(&p->pmtimer, cfg->lapic.tsc_hz, plat_now, p)) {
+		log_error("vm '%s': no PM timer without a TSC rate", vm->name);
+		return false;
+	}
 	if (!vrtc_init(&p->rtc, &cfg->time, cfg->lapic.tsc_hz, plat_now,
 	               plat_rtc_irq, p)) {
 		log_error("vm '%s': the clock cannot start (time %04u-%02u-%02u,"

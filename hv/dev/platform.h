@@ -17,6 +17,7 @@
 #include "hv/dev/vioapic.h"
 #include "hv/dev/vlapic.h"
 #include "hv/dev/vpic.h"
+#include "hv/dev/vpmtimer.h"
 #include "hv/dev/vpower.h"
 #include "hv/dev/vrtc.h"
 
@@ -28,6 +29,7 @@ struct platform {
 	struct vpic pic;
 	struct vrtc rtc;
 	struct vpower power;
+	struct vpmtimer pmtimer;
 	uint64_t rtc_next;           /* vrtc_next_event(), kept current */
 	uint64_t lapic_gpa;          /* its page on the bus, 0: none */
 	uint64_t lapic_move_failures;
