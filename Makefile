@@ -275,6 +275,7 @@ $(BUILD)/unit/%: $(HOSTOBJ)/tests/unit/%.o $(PURE_C:%.c=$(HOSTOBJ)/%.o)
 # stubs (the failure-policy tests of docs/architecture.md).
 $(BUILD)/unit/test_teardown: $(HOSTOBJ)/gpu/vgpu.o $(HOSTOBJ)/gpu/vgpu_regs.o \
     $(HOSTOBJ)/hv/dev/testdev.o
+$(BUILD)/unit/test_vgpu_regs: $(HOSTOBJ)/gpu/vgpu_regs.o
 
 check: $(UNIT_BINS) ## Build and run the unit tests on the host (ASan+UBSan)
 	@pass=0; fail=0; \
