@@ -463,6 +463,7 @@ static void vm_vstop(struct vm *vm, const char *fmt, va_list ap)
 
 	vsnprintf(reason, sizeof(reason), fmt, ap);
 	vuart_flush(&vm->uart);
+	vm->restart_pending = false;         /* a stop wins over a restart */
 	vm->state = VM_STOPPED;
 	log_info("vm '%s': stopped: %s", vm->desc.name, reason);
 }
@@ -564,6 +565,10 @@ void vm_report_and_free(struct vm *vm)
 	if (vm->checks_passed || vm->checks_failed)
 		log_info("vm '%s': %u checks passed, %u failed", vm->desc.name,
 		         vm->checks_passed, vm->checks_failed);
+	if (vm->restarts.total)
+		log_info("vm '%s': restarted %u time(s); this report's device"
+		         " counters are its last run's", vm->desc.name,
+		         vm->restarts.total);
 	if (vm->vgpu)
 		vgpu_report(vm->vgpu);
 	vm_free(vm);
