@@ -11,8 +11,10 @@
  * reset, the first update 500 ms after) and single fields while running;
  * periodic, alarm (exact, "don't care", 12-hour, after a long gap) and
  * update-ended interrupts with register C's read-to-clear and the line
- * held until then, vrtc_next_event(); hostile input (times that are no
- * time, index 0xff, wide accesses, writes to C and D).
+ * held until then, vrtc_next_event(); the RESET input of a VM restart
+ * (enables and flags cleared, the line lowered, time, format, alarms
+ * and RAM kept, a stopped clock still stopped); hostile input (times
+ * that are no time, index 0xff, wide accesses, writes to C and D).
  */
 #include <stdarg.h>
 #include <stdbool.h>
