@@ -198,8 +198,12 @@ bool platform_init(struct platform *p, const struct vm_desc *vm,
 		log_error("vm '%s': no PM timer without a TSC rate", vm->name);
 		return false;
 	}
-	if (!vrtc_init(&p->rtc, &cfg->time, cfg->lapic.tsc_hz, plat_now,
-	               plat_rtc_irq, p)) {
+	/* The RTC of a restarting VM still points at this platform (the
+	 * platform lives in its VM and stays where it is). */
+	if (cfg->keep_rtc)
+		vrtc_reset(&p->rtc);
+	else if (!vrtc_init(&p->rtc, &cfg->time, cfg->lapic.tsc_hz, plat_now,
+	                    plat_rtc_irq, p)) {
 		log_error("vm '%s': the clock cannot start (time %04u-%02u-%02u,"
 		          " TSC %llu Hz)", vm->name, cfg->time.year, cfg->time.month,
 		          cfg->time.day, (unsigned long long)cfg->lapic.tsc_hz);
