@@ -288,7 +288,7 @@ check: $(UNIT_BINS) ## Build and run the unit tests on the host (ASan+UBSan)
 	echo "unit tests: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
 
 # --- system tests and running ----------------------------------------------
-test: check $(EFI_APP) $(GUESTS) ## make check, then the system tests in Bochs and QEMU
+test: check $(EFI_APP) $(GUESTS) $(LINUX_GUEST) ## make check, then the system tests in Bochs and QEMU (Linux guests included)
 	@tests/system/run.sh $(SYSTEST)
 
 run: $(EFI_APP) $(GUESTS) ## Boot configs/default.cfg in Bochs, serial log on the terminal
