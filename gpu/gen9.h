@@ -93,6 +93,12 @@
 #define GEN9_PCH_RAWCLK_FREQ     0xc6204u   /* MHz in bits 9:0 */
 #define GEN9_RAWCLK_24MHZ        24u
 
+/* GuC status: a vGPU's GuC never runs, its microcontroller stays in
+ * reset (GS_MIA_IN_RESET, bit 0), which i915 checks after the GuC reset
+ * of its GT sanitize (gt/uc/intel_uc.c). */
+#define GEN9_GUC_STATUS          0xc000u
+#define GEN9_GS_MIA_IN_RESET     (1u << 0)
+
 /* pcode mailbox (GEN6_PCODE_MAILBOX, DATA, DATA1): the driver writes
  * DATA then MAILBOX with READY (bit 31) and the command in bits 7:0 and
  * waits for READY to clear; bits 7:0 then hold the error code. */

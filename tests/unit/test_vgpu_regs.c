@@ -61,6 +61,7 @@ static void test_fixed_values(void **state)
 	                 GEN9_DFSM_NO_PIPES);
 	assert_int_equal(rd(GEN9_PCH_RAWCLK_FREQ) & 0x3ff, 24);
 	assert_int_equal(rd(GEN9_RP_STATE_CAP) & 0xff, 22);
+	assert_int_equal(rd(GEN9_GUC_STATUS) & GEN9_GS_MIA_IN_RESET, 1);
 	/* Read-only: a guest cannot re-enable pipes or change clocks. */
 	wr(GEN9_SKL_DFSM, 0);
 	wr(GEN9_FUSE2, 0xffffffff);
