@@ -93,6 +93,29 @@
 #define GEN9_PCH_RAWCLK_FREQ     0xc6204u   /* MHz in bits 9:0 */
 #define GEN9_RAWCLK_24MHZ        24u
 
+/* Display core, which i915 powers up even with every pipe fused off
+ * (intel_power_domains_init_hw; I915-GUEST-FACTS "Registers i915 needs").
+ * Power wells: well i requests with bit 2i+1 and reports its state in
+ * bit 2i, in each of the four control registers (BIOS, DRIVER, KVMR,
+ * DEBUG). Fuse status: power-gate distribution done (31), PG0-PG2 done
+ * (27-25). DBUF and LCPLL: a state/lock bit follows the request bit. */
+#define GEN9_FUSE_STATUS         0x42000u
+#define GEN9_FUSE_STATUS_DONE    ((1u << 31) | (1u << 27) | (1u << 26) | (1u << 25))
+#define GEN9_DBUF_CTL            0x45008u
+#define GEN9_DBUF_POWER_REQUEST  (1u << 31)
+#define GEN9_DBUF_POWER_STATE    (1u << 30)
+#define GEN9_PWR_WELL_CTL        0x45400u   /* BIOS, DRIVER, KVMR, DEBUG */
+#define GEN9_PWR_WELL_REQUESTS   0xaaaaaaaau
+#define GEN9_PWR_WELL_STATES     0x55555555u
+#define GEN9_DC_STATE_EN         0x45504u
+#define GEN9_CDCLK_CTL           0x46000u
+#define GEN9_LCPLL1_CTL          0x46010u
+#define GEN9_LCPLL_ENABLE        (1u << 31)
+#define GEN9_LCPLL_LOCK          (1u << 30)
+#define GEN9_NDE_RSTWRN_OPT      0x46408u
+#define GEN9_DMC_BASE            0x80000u   /* DMC program and registers */
+#define GEN9_DMC_DWORDS          (0x3000u / 4)
+
 /* GuC status: a vGPU's GuC never runs, its microcontroller stays in
  * reset (GS_MIA_IN_RESET, bit 0), which i915 checks after the GuC reset
  * of its GT sanitize (gt/uc/intel_uc.c). */

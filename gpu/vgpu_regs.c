@@ -96,6 +96,32 @@ static uint32_t pcode_write(void *owner, uint32_t off, uint32_t old,
 	return value & ~(GEN9_PCODE_READY | GEN9_PCODE_CMD_MASK);
 }
 
+/* A status bit that follows its request bit at once: power wells, DBUF,
+ * LCPLL (no real power or clock behind a vGPU's display core). */
+static uint32_t power_well_read(void *owner, uint32_t off, uint32_t stored)
+{
+	(void)owner;
+	(void)off;
+	return (stored & ~GEN9_PWR_WELL_STATES) |
+	       ((stored & GEN9_PWR_WELL_REQUESTS) >> 1);
+}
+
+static uint32_t dbuf_read(void *owner, uint32_t off, uint32_t stored)
+{
+	(void)owner;
+	(void)off;
+	return (stored & GEN9_DBUF_POWER_REQUEST) ? stored | GEN9_DBUF_POWER_STATE
+	                                          : stored & ~GEN9_DBUF_POWER_STATE;
+}
+
+static uint32_t lcpll_read(void *owner, uint32_t off, uint32_t stored)
+{
+	(void)owner;
+	(void)off;
+	return (stored & GEN9_LCPLL_ENABLE) ? stored | GEN9_LCPLL_LOCK
+	                                    : stored & ~GEN9_LCPLL_LOCK;
+}
+
 #define ENGINE_REGS(base, name)                                                \
 	{ (base) + GEN9_RING_MI_MODE, 1, 0, GEN9_MI_MODE_IDLE, VREG_MASKED,    \
 	  mi_mode_read, NULL, "MI_MODE (" name ")" },                          \
@@ -120,7 +146,15 @@ const struct vreg_desc vgpu_gen9_regs[] = {
 	ENGINE_REGS(GEN9_VCS0_BASE, "VCS0"),
 	ENGINE_REGS(GEN9_VECS_BASE, "VECS"),
 	ENGINE_REGS(GEN9_BCS_BASE, "BCS"),
+	{ GEN9_FUSE_STATUS, 1, GEN9_FUSE_STATUS_DONE, 0xffffffff, 0, NULL, NULL, "SKL_FUSE_STATUS" },
+	{ GEN9_DBUF_CTL, 1, 0, GEN9_DBUF_POWER_STATE, 0, dbuf_read, NULL, "DBUF_CTL" },
+	{ GEN9_PWR_WELL_CTL, 4, 0, GEN9_PWR_WELL_STATES, 0, power_well_read, NULL, "HSW_PWR_WELL_CTL" },
+	{ GEN9_DC_STATE_EN, 1, 0, 0, 0, NULL, NULL, "DC_STATE_EN" },
+	{ GEN9_CDCLK_CTL, 1, 0, 0, 0, NULL, NULL, "CDCLK_CTL" },
+	{ GEN9_LCPLL1_CTL, 1, 0, GEN9_LCPLL_LOCK, 0, lcpll_read, NULL, "LCPLL1_CTL" },
+	{ GEN9_NDE_RSTWRN_OPT, 1, 0, 0, 0, NULL, NULL, "HSW_NDE_RSTWRN_OPT" },
 	{ GEN9_SKL_DFSM, 1, GEN9_DFSM_NO_PIPES, 0xffffffff, 0, NULL, NULL, "SKL_DFSM" },
+	{ GEN9_DMC_BASE, GEN9_DMC_DWORDS, 0, 0, 0, NULL, NULL, "DMC" },
 	{ GEN9_PCH_RAWCLK_FREQ, 1, GEN9_RAWCLK_24MHZ, 0xffffffff, 0, NULL, NULL, "PCH_RAWCLK_FREQ" },
 	{ GEN9_FENCE_BASE, GEN9_NUM_FENCES * 2, 0, 0, 0, NULL, fence_write, "FENCE" },
 	{ GEN9_GFX_FLSH_CNTL, 1, 0, 0, 0, NULL, flush_write, "GFX_FLSH_CNTL" },

@@ -109,6 +109,32 @@ static void test_mi_mode_idle_when_stopped(void **state)
 	assert_int_equal(rd(r) & GEN9_MI_MODE_IDLE, 0);
 }
 
+static void test_display_core_follows_requests(void **state)
+{
+	uint32_t drv = GEN9_PWR_WELL_CTL + 4;
+
+	(void)state;
+	assert_int_equal(rd(GEN9_FUSE_STATUS), GEN9_FUSE_STATUS_DONE);
+	wr(drv, 1u << 3);                          /* request well 1 */
+	assert_int_equal(rd(drv), (1u << 3) | (1u << 2));
+	wr(drv, (1u << 3) | (1u << 15));           /* wells 1 and 7 */
+	assert_int_equal(rd(drv), (1u << 3) | (1u << 2) | (1u << 15) | (1u << 14));
+	wr(drv, 1u << 2);                          /* a state bit: ignored */
+	assert_int_equal(rd(drv), 0);
+	wr(GEN9_DBUF_CTL, GEN9_DBUF_POWER_REQUEST);
+	assert_int_equal(rd(GEN9_DBUF_CTL) & GEN9_DBUF_POWER_STATE,
+	                 GEN9_DBUF_POWER_STATE);
+	wr(GEN9_DBUF_CTL, GEN9_DBUF_POWER_STATE);
+	assert_int_equal(rd(GEN9_DBUF_CTL), 0);
+	wr(GEN9_LCPLL1_CTL, GEN9_LCPLL_ENABLE | 0x5);
+	assert_int_equal(rd(GEN9_LCPLL1_CTL), GEN9_LCPLL_ENABLE | GEN9_LCPLL_LOCK | 0x5);
+	wr(GEN9_LCPLL1_CTL, 0);
+	assert_int_equal(rd(GEN9_LCPLL1_CTL) & GEN9_LCPLL_LOCK, 0);
+	wr(GEN9_DMC_BASE + 0x2ffc, 0xdeadbeef);    /* DMC: stored, known */
+	assert_int_equal(rd(GEN9_DMC_BASE + 0x2ffc), 0xdeadbeef);
+	assert_int_equal(g.regs.unknown_reads + g.regs.unknown_writes, 0);
+}
+
 static void test_gdrst_self_clears(void **state)
 {
 	(void)state;
@@ -142,6 +168,7 @@ int main(void)
 		cmocka_unit_test_setup(test_fixed_values, setup),
 		cmocka_unit_test_setup(test_reset_ctl_every_engine, setup),
 		cmocka_unit_test_setup(test_mi_mode_idle_when_stopped, setup),
+		cmocka_unit_test_setup(test_display_core_follows_requests, setup),
 		cmocka_unit_test_setup(test_gdrst_self_clears, setup),
 		cmocka_unit_test_setup(test_pcode, setup),
 	};
