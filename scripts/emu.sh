@@ -10,6 +10,7 @@
 OVMF_FD=${OVMF_FD:-/usr/share/ovmf/OVMF.fd}
 BOCHS_IPS=${BOCHS_IPS:-50000000}
 BOCHS_MEGS=${BOCHS_MEGS:-512}
+BOCHS_TIME0=${BOCHS_TIME0:-1}      # the CMOS clock at power-on: seconds, utc, local
 QEMU_MEGS=${QEMU_MEGS:-512}
 
 emu_bochsrc() { # DIR ESP
@@ -25,7 +26,7 @@ log: $1/emu.log
 boot: disk
 speaker: enabled=0
 sound: waveoutdrv=dummy, waveindrv=dummy, midioutdrv=dummy
-clock: sync=none, time0=1
+clock: sync=none, time0=$BOCHS_TIME0
 port_e9_hack: enabled=1
 RC
 }

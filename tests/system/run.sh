@@ -11,6 +11,8 @@
 #   gen: NAME BYTES         make a file of pseudo-random bytes in the run dir
 #   file: SRC ESP_PATH      put SRC (run dir or repo relative) on the ESP
 #   timeout: SECONDS        bound on the whole emulator run (default 120)
+#   megs: MIB               the emulated machine's memory (default 512)
+#   time0: WHEN             Bochs' clock at power-on: seconds, utc (default 1)
 #   until: REGEX            the run is over when a log line matches
 #   end: poweroff | kill    after 'until': wait for the machine to power
 #                           itself off (checked), or kill the emulator
@@ -42,6 +44,7 @@ re_quote() {
 
 run_case() { # CASE_FILE → 0 pass, 1 fail; reason in $why
 	local cf=$1 name dir emu="" config="" timeout=120 until="" end=kill
+	local BOCHS_MEGS=$BOCHS_MEGS QEMU_MEGS=$QEMU_MEGS BOCHS_TIME0=$BOCHS_TIME0
 	local -a expects=() absents=() files=()
 	local key val line
 	name=$(basename "$cf" .case)
@@ -59,6 +62,8 @@ run_case() { # CASE_FILE → 0 pass, 1 fail; reason in $why
 		emu) emu=$val ;;
 		config) [ "$val" = - ] && config=- || config=tests/system/configs/$val ;;
 		timeout) timeout=$val ;;
+		megs) BOCHS_MEGS=$val; QEMU_MEGS=$val ;;
+		time0) BOCHS_TIME0=$val ;;
 		until) until=$val ;;
 		end) end=$val ;;
 		expect) expects+=("$val") ;;
