@@ -68,6 +68,7 @@ PURE_C     += boot/file_table.c
 PURE_C     += hv/memmap.c
 PURE_C     += hv/mmu_flags.c
 PURE_C     += hv/dev/vuart.c
+PURE_C     += hv/console_in.c
 PURE_C     += hv/dev/vlapic.c
 PURE_C     += hv/load/dispatch.c
 PURE_C     += hv/load/common.c

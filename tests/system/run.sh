@@ -25,6 +25,17 @@
 #                           with the others (output of VMs that run side
 #                           by side interleaves as their time slices fall)
 #   absent: REGEX           must match no line
+#   send: REGEX => TEXT     type TEXT into the machine's COM1 once a log
+#                           line matches REGEX (Perl syntax, as grep -P;
+#                           the first " => " ends it). Several sends go
+#                           in order, each waiting for a line after the
+#                           one that released the previous send. TEXT's
+#                           escapes: \xHH (\x01 is Ctrl-A), \n, \r, \t,
+#                           \\. Typed 4 bytes per 10 ms (a 16550 FIFO holds
+#                           16). COM1 is then a socket to
+#                           scripts/serial-bridge.pl, which writes the
+#                           serial log and DIR/send.log (what was typed
+#                           when).
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -49,7 +60,7 @@ run_case() { # CASE_FILE → 0 pass, 1 fail; reason in $why
 	local cf=$1 name dir emu="" config="" timeout=120 until="" end=kill
 	local BOCHS_MEGS=$BOCHS_MEGS QEMU_MEGS=$QEMU_MEGS BOCHS_TIME0=$BOCHS_TIME0
 	local -a expects=() anys=() absents=() files=()
-	local key val line
+	local key val line EMU_SENDS=""
 	name=$(basename "$cf" .case)
 	dir=$OUT/$name
 	rm -rf "$dir"
@@ -72,6 +83,14 @@ run_case() { # CASE_FILE → 0 pass, 1 fail; reason in $why
 		expect) expects+=("$val") ;;
 		expect-any) anys+=("$val") ;;
 		absent) absents+=("$val") ;;
+		send)
+			if [[ $val != *" => "* ]]; then
+				why="$cf: 'send: $val' needs 'REGEX => TEXT'"
+				return 1
+			fi
+			EMU_SENDS=$dir/sends
+			printf '%s\t%s\n' "${val%% => *}" "${val#* => }" >>"$EMU_SENDS"
+			;;
 		expect-sub)
 			local name=${val%% *} pat=${val#* } f size crc
 			f=$name
@@ -118,7 +137,10 @@ run_case() { # CASE_FILE → 0 pass, 1 fail; reason in $why
 	fi
 
 	local start=$SECONDS reached=0
-	emu_start "$emu" "$dir" "$esp"
+	if ! emu_start "$emu" "$dir" "$esp"; then
+		why="could not start $emu"
+		return 1
+	fi
 	while :; do
 		if emu_clean_log "$dir/serial.log" | grep -Pq -- "$until"; then
 			reached=1
