@@ -155,33 +155,6 @@ static unsigned exc_irqs(void)
 
 /* ---- registers ------------------------------------------------------------ */
 
-static uint64_t msr_read(uint32_t msr)
-{
-	uint32_t lo, hi;
-	__asm__ __volatile__("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-	return ((uint64_t)hi << 32) | lo;
-}
-
-static void msr_write(uint32_t msr, uint64_t v)
-{
-	__asm__ __volatile__("wrmsr" : : "c"(msr), "a"((uint32_t)v),
-	                     "d"((uint32_t)(v >> 32)) : "memory");
-}
-
-static int msr_write_fault(uint32_t msr, uint64_t v)
-{
-	fault_expect(2);                          /* 0f 30 */
-	msr_write(msr, v);
-	return fault_taken();
-}
-
-static int msr_read_fault(uint32_t msr)
-{
-	fault_expect(2);                          /* 0f 32 */
-	(void)msr_read(msr);
-	return fault_taken();
-}
-
 static uint32_t mmio_rd(uintptr_t a)
 {
 	return *(volatile uint32_t *)a;
@@ -297,7 +270,7 @@ static volatile bool x2mode;
 static void eoi(void)
 {
 	if (x2mode)
-		msr_write(0x80b, 0);
+		wrmsr(0x80b, 0);
 	else
 		apic_wr(APIC_EOI, 0);
 }
@@ -752,38 +725,38 @@ static void test_storm_level(void)
 
 static void test_apic_base(void)
 {
-	uint64_t base = msr_read(MSR_APIC_BASE), bad = 0;
+	uint64_t base = rdmsr(MSR_APIC_BASE), bad = 0;
 	uint32_t r[4];
 	unsigned i;
 
 	check_eq("apic_base at start", base, BASE_XAPIC);
 	for (i = 0; i < 8; i++)
-		bad += msr_write_fault(MSR_APIC_BASE, BASE_XAPIC | (1ull << i)) != VEC_GP;
-	bad += msr_write_fault(MSR_APIC_BASE, BASE_XAPIC | (1ull << 9)) != VEC_GP;
-	bad += msr_write_fault(MSR_APIC_BASE, BASE_XAPIC | (1ull << maxphyaddr)) != VEC_GP;
-	bad += msr_write_fault(MSR_APIC_BASE, BASE_XAPIC | (1ull << 63)) != VEC_GP;
-	bad += msr_write_fault(MSR_APIC_BASE, 0xfee00000ull | BASE_EXTD) != VEC_GP;
+		bad += wrmsr_fault(MSR_APIC_BASE, BASE_XAPIC | (1ull << i)) != VEC_GP;
+	bad += wrmsr_fault(MSR_APIC_BASE, BASE_XAPIC | (1ull << 9)) != VEC_GP;
+	bad += wrmsr_fault(MSR_APIC_BASE, BASE_XAPIC | (1ull << maxphyaddr)) != VEC_GP;
+	bad += wrmsr_fault(MSR_APIC_BASE, BASE_XAPIC | (1ull << 63)) != VEC_GP;
+	bad += wrmsr_fault(MSR_APIC_BASE, 0xfee00000ull | BASE_EXTD) != VEC_GP;
 	check_eq("apic_base reserved bits, base beyond maxphyaddr, extd without en:"
 	         " #gp each", bad, 0);
-	check_eq("apic_base unchanged after them", msr_read(MSR_APIC_BASE), base);
-	msr_write(MSR_APIC_BASE, 0xfee00000ull | BASE_EN);     /* BSP: read-only */
-	check_eq("apic_base bsp bit is read-only", msr_read(MSR_APIC_BASE), base);
+	check_eq("apic_base unchanged after them", rdmsr(MSR_APIC_BASE), base);
+	wrmsr(MSR_APIC_BASE, 0xfee00000ull | BASE_EN);     /* BSP: read-only */
+	check_eq("apic_base bsp bit is read-only", rdmsr(MSR_APIC_BASE), base);
 
 	/* Moves: onto the IOAPIC (a collision: the APIC decodes nothing
 	 * there, the IOAPIC stays), to a free page, back home. */
 	for (i = 0; i < 20; i++) {
-		msr_write(MSR_APIC_BASE, 0xfec00000ull | BASE_EN | BASE_BSP);
-		msr_write(MSR_APIC_BASE, BASE_XAPIC);
+		wrmsr(MSR_APIC_BASE, 0xfec00000ull | BASE_EN | BASE_BSP);
+		wrmsr(MSR_APIC_BASE, BASE_XAPIC);
 	}
-	msr_write(MSR_APIC_BASE, 0xfec00000ull | BASE_EN | BASE_BSP);
+	wrmsr(MSR_APIC_BASE, 0xfec00000ull | BASE_EN | BASE_BSP);
 	check_eq("apic moved onto the ioapic: the ioapic still answers",
 	         ioapic_rd(1), 0x00170020);
-	msr_write(MSR_APIC_BASE, 0xe0000000ull | BASE_EN | BASE_BSP);
+	wrmsr(MSR_APIC_BASE, 0xe0000000ull | BASE_EN | BASE_BSP);
 	check_eq("apic moved to 0xe0000000: it answers there",
 	         mmio_rd(0xe0000000ul + APIC_VER), 0x00060015);
 	/* Onto RAM: RAM wins, for the guest's own accesses (EPT) and for
 	 * emulated ones (a MOVS from the IOAPIC's window) alike. */
-	msr_write(MSR_APIC_BASE, RAM_PAGE | BASE_EN | BASE_BSP);
+	wrmsr(MSR_APIC_BASE, RAM_PAGE | BASE_EN | BASE_BSP);
 	mmio_wr(RAM_PAGE + APIC_VER, 0x12345678u);
 	check_eq("apic moved onto ram: ram stays ram", mmio_rd(RAM_PAGE + APIC_VER),
 	         0x12345678u);
@@ -795,7 +768,7 @@ static void test_apic_base(void)
 	}
 	check_eq("apic moved onto ram: an emulated store there reaches ram",
 	         mmio_rd(RAM_PAGE + APIC_VER), 0x00170020);
-	msr_write(MSR_APIC_BASE, BASE_XAPIC);
+	wrmsr(MSR_APIC_BASE, BASE_XAPIC);
 	check_eq("apic back home: version", apic_rd(APIC_VER), 0x00060015);
 	check_eq("apic back home: still software-enabled", apic_rd(APIC_SVR), 0x1ff);
 
@@ -803,13 +776,13 @@ static void test_apic_base(void)
 	irq_forget();
 	apic_wr(APIC_TPR, 0xf0);
 	icr(0, ICR_SELF | V_PLAIN);
-	msr_write(MSR_APIC_BASE, 0xfee00000ull);
+	wrmsr(MSR_APIC_BASE, 0xfee00000ull);
 	cpuid(1, 0, r);
 	check("disabled: cpuid apic flag clear", !(r[3] & (1u << 9)));
 	check_eq("disabled: the page reads 0", apic_rd(APIC_VER), 0);
 	apic_wr(APIC_ICR_LO, ICR_SELF | V_PLAIN);
-	check_eq("disabled: x2apic msr #gp", (uint64_t)msr_read_fault(0x802), VEC_GP);
-	msr_write(MSR_APIC_BASE, BASE_XAPIC);
+	check_eq("disabled: x2apic msr #gp", (uint64_t)rdmsr_fault(0x802), VEC_GP);
+	wrmsr(MSR_APIC_BASE, BASE_XAPIC);
 	cpuid(1, 0, r);
 	check("enabled again: cpuid apic flag set", r[3] & (1u << 9));
 	check_eq("enabled again: svr at reset", apic_rd(APIC_SVR), 0xff);
@@ -833,8 +806,8 @@ static void test_x2apic_msrs(void)
 	unsigned i, bad = 0;
 
 	for (i = 0; i < sizeof(msrs) / sizeof(msrs[0]); i++) {
-		bad += msr_read_fault(msrs[i]) != VEC_GP;
-		bad += msr_write_fault(msrs[i], 0) != VEC_GP;
+		bad += rdmsr_fault(msrs[i]) != VEC_GP;
+		bad += wrmsr_fault(msrs[i], 0) != VEC_GP;
 	}
 	check_eq("x2apic msrs in xapic mode: #gp each", bad, 0);
 	check_eq("after them: apic still there", apic_rd(APIC_VER), 0x00060015);
@@ -844,41 +817,41 @@ static void test_x2apic_msrs(void)
 		printf("%s: no x2APIC in CPUID; x2APIC mode not attacked\n", guest_name);
 		return;
 	}
-	msr_write(MSR_APIC_BASE, BASE_XAPIC | BASE_EXTD);
+	wrmsr(MSR_APIC_BASE, BASE_XAPIC | BASE_EXTD);
 	x2mode = true;
 	check_eq("x2apic: the xapic page reads 0", apic_rd(APIC_VER), 0);
 	bad = 0;
-	bad += msr_write_fault(0x828, 1) != VEC_GP;          /* ESR non-zero */
-	bad += msr_write_fault(0x80b, 1) != VEC_GP;          /* EOI non-zero */
-	bad += msr_read_fault(0x80b) != VEC_GP;              /* EOI write-only */
-	bad += msr_write_fault(0x802, 0) != VEC_GP;          /* ID read-only */
-	bad += msr_write_fault(0x830, 1ull << 13 | V_PLAIN) != VEC_GP;  /* reserved */
-	bad += msr_write_fault(0x83f, 0x100) != VEC_GP;
-	bad += msr_write_fault(0x808, 0x100) != VEC_GP;
-	bad += msr_read_fault(0x831) != VEC_GP;              /* no ICR high */
+	bad += wrmsr_fault(0x828, 1) != VEC_GP;          /* ESR non-zero */
+	bad += wrmsr_fault(0x80b, 1) != VEC_GP;          /* EOI non-zero */
+	bad += rdmsr_fault(0x80b) != VEC_GP;              /* EOI write-only */
+	bad += wrmsr_fault(0x802, 0) != VEC_GP;          /* ID read-only */
+	bad += wrmsr_fault(0x830, 1ull << 13 | V_PLAIN) != VEC_GP;  /* reserved */
+	bad += wrmsr_fault(0x83f, 0x100) != VEC_GP;
+	bad += wrmsr_fault(0x808, 0x100) != VEC_GP;
+	bad += rdmsr_fault(0x831) != VEC_GP;              /* no ICR high */
 	check_eq("x2apic: reserved bits, read-only and write-only registers: #gp",
 	         bad, 0);
-	msr_write(0x828, 0);
-	msr_write(0x828, 0);
-	msr_write(0x83f, 3);                      /* SELF IPI, vector 3 */
-	msr_write(0x828, 0);
-	check_eq("x2apic self ipi vector 3: esr send illegal", msr_read(0x828),
+	wrmsr(0x828, 0);
+	wrmsr(0x828, 0);
+	wrmsr(0x83f, 3);                      /* SELF IPI, vector 3 */
+	wrmsr(0x828, 0);
+	check_eq("x2apic self ipi vector 3: esr send illegal", rdmsr(0x828),
 	         ESR_SEND_ILLEGAL);
 	irq_forget();
 	nmi_count = 0;
-	msr_write(0x830, 0xffffffffull << 32 | ICR_FIXED | V_PLAIN);   /* broadcast */
-	msr_write(0x830, 7ull << 32 | ICR_NMI);
+	wrmsr(0x830, 0xffffffffull << 32 | ICR_FIXED | V_PLAIN);   /* broadcast */
+	wrmsr(0x830, 7ull << 32 | ICR_NMI);
 	window();
 	check("x2apic broadcast: here once; nmi to apic 7: not here",
 	      irq_count[V_PLAIN] == 1 && nmi_count == 0);
 	for (i = 0; i < 100; i++)
-		msr_write(0x80b, 0);
+		wrmsr(0x80b, 0);
 	check("x2apic stray eois: harmless", true);
-	msr_write(MSR_APIC_BASE, 0xfee00000ull | BASE_BSP);   /* off */
+	wrmsr(MSR_APIC_BASE, 0xfee00000ull | BASE_BSP);   /* off */
 	x2mode = false;
-	msr_write(MSR_APIC_BASE, BASE_XAPIC);
+	wrmsr(MSR_APIC_BASE, BASE_XAPIC);
 	apic_wr(APIC_SVR, 0x1ff);
-	check_eq("back to xapic through disabled", msr_read(MSR_APIC_BASE), BASE_XAPIC);
+	check_eq("back to xapic through disabled", rdmsr(MSR_APIC_BASE), BASE_XAPIC);
 }
 
 static void test_timer_odd(void)
@@ -921,22 +894,22 @@ static void test_timer_odd(void)
 		return;
 	}
 	irq_forget();
-	msr_write(MSR_TSC_DEADLINE, rdtsc() + 1000);  /* one-shot mode: ignored */
+	wrmsr(MSR_TSC_DEADLINE, rdtsc() + 1000);  /* one-shot mode: ignored */
 	check_eq("tsc deadline outside its mode: ignored, reads 0",
-	         msr_read(MSR_TSC_DEADLINE), 0);
+	         rdmsr(MSR_TSC_DEADLINE), 0);
 	apic_wr(APIC_LVT_TIMER, (2u << 17) | V_PLAIN);
-	msr_write(MSR_TSC_DEADLINE, rdtsc() - 1000000);  /* the past */
+	wrmsr(MSR_TSC_DEADLINE, rdtsc() - 1000000);  /* the past */
 	window();
 	window();
 	check_eq("tsc deadline in the past: fires at once, once", irq_count[V_PLAIN], 1);
-	check_eq("tsc deadline in the past: msr 0 after", msr_read(MSR_TSC_DEADLINE), 0);
-	msr_write(MSR_TSC_DEADLINE, 1);               /* the distant past */
+	check_eq("tsc deadline in the past: msr 0 after", rdmsr(MSR_TSC_DEADLINE), 0);
+	wrmsr(MSR_TSC_DEADLINE, 1);               /* the distant past */
 	open_for(10000);
 	check_eq("tsc deadline 1: fires once", irq_count[V_PLAIN], 2);
-	msr_write(MSR_TSC_DEADLINE, ~0ull);          /* never */
+	wrmsr(MSR_TSC_DEADLINE, ~0ull);          /* never */
 	open_for(100000);
 	check_eq("tsc deadline 2^64-1: nothing", irq_count[V_PLAIN], 2);
-	msr_write(MSR_TSC_DEADLINE, 0);
+	wrmsr(MSR_TSC_DEADLINE, 0);
 	apic_wr(APIC_LVT_TIMER, LVT_MASKED);
 }
 

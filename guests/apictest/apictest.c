@@ -32,26 +32,6 @@
 
 static volatile bool x2mode;
 
-static uint64_t msr_read(uint32_t msr)
-{
-	uint32_t lo, hi;
-	__asm__ __volatile__("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-	return ((uint64_t)hi << 32) | lo;
-}
-
-static void msr_write(uint32_t msr, uint64_t v)
-{
-	__asm__ __volatile__("wrmsr" : : "c"(msr), "a"((uint32_t)v),
-	                     "d"((uint32_t)(v >> 32)) : "memory");
-}
-
-static int msr_write_fault(uint32_t msr, uint64_t v)
-{
-	fault_expect(2);                          /* 0f 30 */
-	msr_write(msr, v);
-	return fault_taken();
-}
-
 static uint32_t apic_rd(unsigned off)
 {
 	return *(volatile uint32_t *)(LAPIC + off);
@@ -66,7 +46,7 @@ static void eoi(unsigned vector)
 {
 	(void)vector;
 	if (x2mode)
-		msr_write(0x80b, 0);
+		wrmsr(0x80b, 0);
 	else
 		apic_wr(APIC_EOI, 0);
 }
@@ -94,7 +74,7 @@ static bool wait_for(unsigned vector, unsigned count, uint64_t limit)
 
 static void test_base_and_ids(void)
 {
-	check_eq("apic_base: 0xfee00000, enabled, BSP", msr_read(MSR_APIC_BASE),
+	check_eq("apic_base: 0xfee00000, enabled, BSP", rdmsr(MSR_APIC_BASE),
 	         0xfee00900ull);
 	check_eq("apic id 0", apic_rd(APIC_ID), 0);
 	check_eq("apic version 0x15, 7 LVTs", apic_rd(APIC_VER), 0x00060015);
@@ -202,12 +182,12 @@ static void test_tsc_deadline(void)
 	}
 	irq_forget();
 	apic_wr(APIC_LVT_TIMER, 0x40052);       /* TSC-deadline mode */
-	msr_write(MSR_TSC_DEADLINE, rdtsc() + 150000);
-	check("tsc-deadline: armed", msr_read(MSR_TSC_DEADLINE) != 0);
+	wrmsr(MSR_TSC_DEADLINE, rdtsc() + 150000);
+	check("tsc-deadline: armed", rdmsr(MSR_TSC_DEADLINE) != 0);
 	check("tsc-deadline: fires, hlt wakes", wait_for(0x52, 1, 50000000));
-	check_eq("tsc-deadline: msr reads 0 after", msr_read(MSR_TSC_DEADLINE), 0);
-	msr_write(MSR_TSC_DEADLINE, rdtsc() + 100000000);
-	msr_write(MSR_TSC_DEADLINE, 0);           /* disarmed */
+	check_eq("tsc-deadline: msr reads 0 after", rdmsr(MSR_TSC_DEADLINE), 0);
+	wrmsr(MSR_TSC_DEADLINE, rdtsc() + 100000000);
+	wrmsr(MSR_TSC_DEADLINE, 0);           /* disarmed */
 	apic_wr(APIC_LVT_TIMER, LVT_MASKED);
 }
 
@@ -221,26 +201,26 @@ static void test_x2apic(void)
 		return;
 	}
 	irq_forget();
-	msr_write(MSR_APIC_BASE, 0xfee00000ull | (1u << 11) | (1u << 10));
+	wrmsr(MSR_APIC_BASE, 0xfee00000ull | (1u << 11) | (1u << 10));
 	x2mode = true;
-	check_eq("x2apic: id msr", msr_read(0x802), 0);
-	check_eq("x2apic: ldr cluster 0 bit 0", msr_read(0x80d), 1);
-	check_eq("x2apic: write to the id: #gp", (uint64_t)msr_write_fault(0x802, 1),
+	check_eq("x2apic: id msr", rdmsr(0x802), 0);
+	check_eq("x2apic: ldr cluster 0 bit 0", rdmsr(0x80d), 1);
+	check_eq("x2apic: write to the id: #gp", (uint64_t)wrmsr_fault(0x802, 1),
 	         VEC_GP);
-	msr_write(0x83f, 0x43);                  /* SELF IPI */
+	wrmsr(0x83f, 0x43);                  /* SELF IPI */
 	window();
 	check_eq("x2apic: self ipi msr delivers", irq_count[0x43], 1);
 	check_eq("x2apic: back to xapic directly: #gp",
-	         (uint64_t)msr_write_fault(MSR_APIC_BASE, 0xfee00000ull | (1u << 11)),
+	         (uint64_t)wrmsr_fault(MSR_APIC_BASE, 0xfee00000ull | (1u << 11)),
 	         VEC_GP);
-	msr_write(MSR_APIC_BASE, 0xfee00000ull);  /* disabled */
+	wrmsr(MSR_APIC_BASE, 0xfee00000ull);  /* disabled */
 	x2mode = false;
-	check_eq("disabled: apic_base en clear", msr_read(MSR_APIC_BASE), 0xfee00100ull);
+	check_eq("disabled: apic_base en clear", rdmsr(MSR_APIC_BASE), 0xfee00100ull);
 	check_eq("disabled -> x2apic: #gp",
-	         (uint64_t)msr_write_fault(MSR_APIC_BASE,
+	         (uint64_t)wrmsr_fault(MSR_APIC_BASE,
 	                                   0xfee00000ull | (1u << 11) | (1u << 10)),
 	         VEC_GP);
-	msr_write(MSR_APIC_BASE, 0xfee00000ull | (1u << 11));
+	wrmsr(MSR_APIC_BASE, 0xfee00000ull | (1u << 11));
 	check_eq("re-enabled: registers at reset (svr)", apic_rd(APIC_SVR), 0xff);
 	apic_wr(APIC_SVR, 0x1ff);
 	self_ipi(0x44);

@@ -37,33 +37,6 @@ void bp_nop(void);
 uint32_t mmio_then_nop(const volatile uint32_t *p);
 extern const char mmio_next[];
 
-static uint64_t rdmsr(uint32_t msr)
-{
-	uint32_t lo = 0, hi = 0;
-	__asm__ __volatile__("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-	return ((uint64_t)hi << 32) | lo;
-}
-
-static void wrmsr(uint32_t msr, uint64_t v)
-{
-	__asm__ __volatile__("wrmsr" : : "c"(msr), "a"((uint32_t)v),
-	                     "d"((uint32_t)(v >> 32)));
-}
-
-static int rdmsr_fault(uint32_t msr)
-{
-	fault_expect(2);                         /* 0f 32 */
-	rdmsr(msr);
-	return fault_taken();
-}
-
-static int wrmsr_fault(uint32_t msr, uint64_t v)
-{
-	fault_expect(2);                         /* 0f 30 */
-	wrmsr(msr, v);
-	return fault_taken();
-}
-
 static uint32_t cpuid_reg(uint32_t leaf, uint32_t sub, unsigned reg)
 {
 	uint32_t r[4];

@@ -159,6 +159,20 @@ static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
 	                     : "a"(leaf), "c"(sub));
 }
 
+static inline uint64_t rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+
+	__asm__ __volatile__("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return (uint64_t)hi << 32 | lo;
+}
+
+static inline void wrmsr(uint32_t msr, uint64_t v)
+{
+	__asm__ __volatile__("wrmsr" : : "c"(msr), "a"((uint32_t)v),
+	                     "d"((uint32_t)(v >> 32)) : "memory");
+}
+
 #ifdef __x86_64__
 /*
  * Expected faults (64-bit guests): fault_expect(len) arms the handler; if
@@ -167,6 +181,21 @@ static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
  */
 void fault_expect(unsigned insn_len);
 int fault_taken(void);
+
+/* RDMSR / WRMSR expecting a fault: the vector taken, or -1. */
+static inline int rdmsr_fault(uint32_t msr)
+{
+	fault_expect(2);                         /* 0f 32 */
+	(void)rdmsr(msr);
+	return fault_taken();
+}
+
+static inline int wrmsr_fault(uint32_t msr, uint64_t v)
+{
+	fault_expect(2);                         /* 0f 30 */
+	wrmsr(msr, v);
+	return fault_taken();
+}
 void idt_install(void);
 void idt_set_gate(unsigned vector, uintptr_t handler, unsigned dpl);
 

@@ -112,20 +112,6 @@ static void wr32(uintptr_t a, uint32_t v)
 	*(volatile uint32_t *)a = v;
 }
 
-static uint64_t rdmsr(uint32_t msr)
-{
-	uint32_t lo, hi;
-
-	__asm__ __volatile__("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-	return (uint64_t)hi << 32 | lo;
-}
-
-static void wrmsr(uint32_t msr, uint64_t v)
-{
-	__asm__ __volatile__("wrmsr" : : "c"(msr), "a"((uint32_t)v),
-	                     "d"((uint32_t)(v >> 32)));
-}
-
 static uint64_t dr0_read(void)
 {
 	uint64_t v;
