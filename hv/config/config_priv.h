@@ -141,6 +141,7 @@ enum key_id {
 	KEY_TESTDEV,
 	KEY_VGPU_DEVICE,
 	KEY_CPUID_HIDE,
+	KEY_MARK,
 	KEY_COUNT
 };
 
