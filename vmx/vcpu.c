@@ -521,6 +521,8 @@ enum exit_action vcpu_run(struct vcpu *v, uint64_t tsc_deadline)
 		intr_before_entry(v);
 		ticks = until > now ? (until - now) >> vmx.preemption_rate : 0;
 		vmwrite(VMCS_PREEMPTION_TIMER, ticks > 0xffffffffu ? 0xffffffffu : ticks);
+		if (!v->launched && !v->vm->tsc_first_entry)
+			v->vm->tsc_first_entry = rdtsc();
 		if (vmx_run(&v->regs, v->launched) != 0)
 			return vcpu_entry_failed(v);
 		v->launched = true;
