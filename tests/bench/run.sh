@@ -89,6 +89,10 @@ mark_ticks() {
 # per_s COUNT SECONDS: COUNT per second, one decimal.
 per_s() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.1f", n / s }'; }
 
+crc32_of() { # FILE → 8 lowercase hex digits (gzip's trailer is CRC-32)
+	gzip -c "$1" | tail -c8 | od -An -tx4 -N4 | tr -d ' \n'
+}
+
 # ---- boot 1: the exit paths ------------------------------------------------
 bench_boot boot tests/bench/boot.cfg \
 	'build/guests/bench.elf=\EFI\BAREGT\bench.elf' || exit 1
