@@ -506,6 +506,10 @@ enum exit_action vcpu_run(struct vcpu *v, uint64_t tsc_deadline)
 		return EXIT_STOP;
 	}
 	v->halted = false;
+	/* Once per turn, not per exit: the first entry comes within this
+	 * loop's first pass. */
+	if (!v->launched && !v->vm->tsc_first_entry)
+		v->vm->tsc_first_entry = rdtsc();
 	while (act == EXIT_RESUME) {
 		uint64_t now = rdtsc(), ticks, until = tsc_deadline;
 		uint64_t event = platform_next_event(&v->vm->plat);
@@ -521,8 +525,6 @@ enum exit_action vcpu_run(struct vcpu *v, uint64_t tsc_deadline)
 		intr_before_entry(v);
 		ticks = until > now ? (until - now) >> vmx.preemption_rate : 0;
 		vmwrite(VMCS_PREEMPTION_TIMER, ticks > 0xffffffffu ? 0xffffffffu : ticks);
-		if (!v->launched && !v->vm->tsc_first_entry)
-			v->vm->tsc_first_entry = rdtsc();
 		if (vmx_run(&v->regs, v->launched) != 0)
 			return vcpu_entry_failed(v);
 		v->launched = true;
