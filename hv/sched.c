@@ -10,15 +10,48 @@
  * timer event come due (docs/platform.md, "Time"). When every live VM
  * sleeps, the CPU waits for the earliest of their events.
  *
+ * A VM whose guest asked for a reset with on_reset = restart ends its
+ * turn stopped; it is rebuilt here, between turns (vm_restart), and stays
+ * live unless that fails or it is a reset loop.
+ *
  * Between turns the VT-d units' fault records are polled (the host takes
  * no interrupts): at most once per slice length, so a guest that HLTs
  * constantly does not turn the poll into a register read per exit.
+ *
+ * Serial input (hv/console_in.h) is polled between turns and while idle,
+ * at most once per CONSOLE_IN_POLL_US: a busy VM's turn still delays it
+ * by up to a slice. A byte that reaches a halted VM's vUART raises its
+ * interrupt and ends the idle wait; a VM that waits in HLT for nothing
+ * but a key (no timer) keeps the machine waiting for one.
  */
 #include "hv/console.h"
+#include "hv/console_hw.h"
+#include "hv/console_in.h"
 #include "hv/cpu.h"
 #include "hv/sched.h"
+#include "hv/tsc.h"
 #include "hv/vm.h"
 #include "iommu/iommu.h"
+
+/* Serial input and when it was last polled. */
+struct sched_input {
+	struct console_in ci;
+	uint64_t period, polled;
+};
+
+/* Poll serial input if its period has passed; true if bytes reached a
+ * VM. The time it takes is counted for the closing report. */
+static bool sched_poll_input(struct sched_input *in, uint64_t now)
+{
+	bool got;
+
+	if (!in->ci.rx || now - in->polled < in->period)
+		return false;
+	got = console_in_poll(&in->ci);
+	in->polled = rdtsc();
+	in->ci.poll_ticks += in->polled - now;
+	return got;
+}
 
 /* May this VM run now? A halted vCPU wakes for a deliverable interrupt
  * (HLT ends on one that the PPR lets through, an NMI or an ExtINT). */
@@ -36,29 +69,52 @@ static bool vm_ready(struct vm *vm, uint64_t now)
 	       v->lapic.extint_pending;
 }
 
-/* Every live VM sleeps: wait for the first timer event among them.
- * false if none has one (nothing could ever wake them). */
-static bool sched_idle(struct vm **vms, unsigned n)
+/* Every live VM sleeps: wait for the first timer event among them, or
+ * for serial input to reach one. false if neither can come (nothing
+ * could ever wake them). */
+static bool sched_idle(struct vm **vms, unsigned n, struct sched_input *in)
 {
-	uint64_t until = UINT64_MAX;
+	uint64_t until = UINT64_MAX, now;
 	unsigned k;
 
 	for (k = 0; k < n; k++)
 		if (vms[k]->state == VM_RUNNABLE &&
 		    platform_next_event(&vms[k]->plat) < until)
 			until = platform_next_event(&vms[k]->plat);
-	if (until == UINT64_MAX)
+	if (until == UINT64_MAX && !console_in_can_wake(&in->ci))
 		return false;
-	while (rdtsc() < until)
+	while ((now = rdtsc()) < until) {
+		if (sched_poll_input(in, now))
+			break;
 		__asm__ __volatile__("pause");
+	}
 	return true;
+}
+
+/* Serial input goes to the VMs in the scheduler's order. */
+static void sched_input_init(struct sched_input *in, struct vm **vms,
+                             unsigned n)
+{
+	unsigned k;
+
+	console_in_init(&in->ci, console_hw_input());
+	for (k = 0; k < n; k++) {
+		console_in_add(&in->ci, vms[k]->desc.name, &vms[k]->uart);
+		if (vms[k]->state != VM_RUNNABLE)
+			console_in_stopped(&in->ci, k);
+	}
+	console_in_start(&in->ci);
+	in->period = tsc_hz() / 1000000 * CONSOLE_IN_POLL_US;
+	in->polled = rdtsc();
 }
 
 void sched_run(struct vm **vms, unsigned n, uint64_t slice_ticks)
 {
+	struct sched_input in;   /* under 1 KiB of the 64 KiB stack */
 	unsigned i = 0, live = 0, k, idle_pass = 0;
 	uint64_t turns = 0, polled = rdtsc(), idles = 0;
 
+	sched_input_init(&in, vms, n);
 	for (k = 0; k < n; k++)
 		live += vms[k]->state == VM_RUNNABLE;
 	while (live) {
@@ -68,17 +124,20 @@ void sched_run(struct vm **vms, unsigned n, uint64_t slice_ticks)
 			vcpu_run(&vm->vcpu, rdtsc() + slice_ticks);
 			turns++;
 			idle_pass = 0;
-			if (vm->state == VM_STOPPED)
+			if (vm->state == VM_STOPPED && !vm_restart(vm)) {
 				live--;
+				console_in_stopped(&in.ci, i);
+			}
 			if (rdtsc() - polled >= slice_ticks) {
 				iommu_poll_faults();
 				polled = rdtsc();
 			}
+			sched_poll_input(&in, rdtsc());
 		} else if (++idle_pass >= n) {
 			/* A whole round found nobody ready. */
 			idle_pass = 0;
 			idles++;
-			if (!sched_idle(vms, n)) {
+			if (!sched_idle(vms, n, &in)) {
 				for (k = 0; k < n; k++)
 					if (vms[k]->state == VM_RUNNABLE)
 						vm_stop(vms[k], "halted with interrupts on and"
@@ -89,6 +148,7 @@ void sched_run(struct vm **vms, unsigned n, uint64_t slice_ticks)
 		i = (i + 1) % n;
 	}
 	iommu_report_faults();
+	console_in_report(&in.ci);
 	log_info("sched: all %u VM(s) stopped after %llu turns, %llu idle waits",
 	         n, (unsigned long long)turns, (unsigned long long)idles);
 }

@@ -142,6 +142,7 @@ enum key_id {
 	KEY_VGPU_DEVICE,
 	KEY_CPUID_HIDE,
 	KEY_MARK,
+	KEY_ON_RESET,
 	KEY_COUNT
 };
 

@@ -56,8 +56,10 @@ _Static_assert(ACPI_MAP_TABLES_GPA % 64 == 0, "FACS alignment");
 #define FADT_SCI_INT        46
 #define FADT_PM1A_EVT_BLK   56
 #define FADT_PM1A_CNT_BLK   64
+#define FADT_PM_TMR_BLK     76
 #define FADT_PM1_EVT_LEN    88
 #define FADT_PM1_CNT_LEN    89
+#define FADT_PM_TMR_LEN     91
 #define FADT_P_LVL2_LAT     96
 #define FADT_P_LVL3_LAT     98
 #define FADT_CENTURY        108
@@ -70,6 +72,7 @@ _Static_assert(ACPI_MAP_TABLES_GPA % 64 == 0, "FACS alignment");
 #define FADT_X_DSDT         140
 #define FADT_X_PM1A_EVT_BLK 148
 #define FADT_X_PM1A_CNT_BLK 172
+#define FADT_X_PM_TMR_BLK   208
 #define FADT_HYPERVISOR_ID  268
 /* P_LVLx_LAT above 100 / 1000 µs: C2 / C3 not supported. */
 #define FADT_NO_C2          101
@@ -81,6 +84,7 @@ _Static_assert(ACPI_MAP_TABLES_GPA % 64 == 0, "FACS alignment");
 #define FADT_F_PWR_BUTTON    (1u << 4)   /* 1: no fixed power button */
 #define FADT_F_SLP_BUTTON    (1u << 5)   /* 1: no fixed sleep button */
 #define FADT_F_FIX_RTC       (1u << 6)   /* 1: no RTC wake status in PM1 */
+#define FADT_F_TMR_VAL_EXT   (1u << 8)   /* the PM timer is 32 bits */
 #define FADT_F_RESET_REG_SUP (1u << 10)
 
 /* Generic Address Structure, §5.2.3.2. */
@@ -88,6 +92,7 @@ _Static_assert(ACPI_MAP_TABLES_GPA % 64 == 0, "FACS alignment");
 #define GAS_SYSTEM_IO    1
 #define GAS_ACCESS_BYTE  1
 #define GAS_ACCESS_WORD  2
+#define GAS_ACCESS_DWORD 3
 
 /* XSDT, §5.2.8. */
 #define XSDT_REVISION    1
@@ -347,14 +352,17 @@ static void build_fadt(uint8_t *t, const struct acpi_platform *p,
 	wr32(t, FADT_PM1A_CNT_BLK, p->pm1a_cnt_port);
 	wr8(t, FADT_PM1_EVT_LEN, ACPI_MAP_PM1_EVT_LEN);
 	wr8(t, FADT_PM1_CNT_LEN, ACPI_MAP_PM1_CNT_LEN);
-	/* PM_TMR_BLK/LEN 0: no PM timer, optional since ACPI 5.0A. GPE
-	 * blocks 0: no general-purpose events. */
+	/* The PM timer (§4.8.3.3), 32 bits (TMR_VAL_EXT). GPE blocks 0: no
+	 * general-purpose events. */
+	wr32(t, FADT_PM_TMR_BLK, ACPI_MAP_PM_TMR_PORT);
+	wr8(t, FADT_PM_TMR_LEN, ACPI_MAP_PM_TMR_LEN);
 	wr16(t, FADT_P_LVL2_LAT, FADT_NO_C2);
 	wr16(t, FADT_P_LVL3_LAT, FADT_NO_C3);
 	wr8(t, FADT_CENTURY, p->rtc_century);
 	wr16(t, FADT_IAPC_BOOT_ARCH, p->iapc_boot_arch);
 	wr32(t, FADT_FLAGS, FADT_F_WBINVD | FADT_F_PROC_C1 | FADT_F_PWR_BUTTON |
-	     FADT_F_SLP_BUTTON | FADT_F_FIX_RTC | FADT_F_RESET_REG_SUP);
+	     FADT_F_SLP_BUTTON | FADT_F_FIX_RTC | FADT_F_TMR_VAL_EXT |
+	     FADT_F_RESET_REG_SUP);
 	/* RESET_REG: 8 bits wide at offset 0 (§4.8.3.6). */
 	gas_io(t, FADT_RESET_REG, p->reset_port, 1, GAS_ACCESS_BYTE);
 	wr8(t, FADT_RESET_VALUE, p->reset_value);
@@ -367,6 +375,8 @@ static void build_fadt(uint8_t *t, const struct acpi_platform *p,
 	       GAS_ACCESS_WORD);
 	gas_io(t, FADT_X_PM1A_CNT_BLK, p->pm1a_cnt_port, ACPI_MAP_PM1_CNT_LEN,
 	       GAS_ACCESS_WORD);
+	gas_io(t, FADT_X_PM_TMR_BLK, ACPI_MAP_PM_TMR_PORT, ACPI_MAP_PM_TMR_LEN,
+	       GAS_ACCESS_DWORD);
 	memcpy(t + FADT_HYPERVISOR_ID, "BareGT\0\0", 8);
 	sdt_finish(t);
 }

@@ -38,12 +38,14 @@
 #define ACPI_MAP_PCI_HIGH_LEN    0x2EB00000
 
 /* ACPI fixed hardware (ACPI 6.4 §4.8.3): PM1a event block (status,
- * enable: 2 + 2 bytes) and PM1a control block (2 bytes). No PM timer,
- * no GPE blocks. */
+ * enable: 2 + 2 bytes), PM1a control block (2 bytes) and the 32-bit PM
+ * timer (4 bytes, hv/dev/vpmtimer.h). No GPE blocks. */
 #define ACPI_MAP_PM1A_EVT_PORT   0x600
 #define ACPI_MAP_PM1_EVT_LEN     4
 #define ACPI_MAP_PM1A_CNT_PORT   0x604
 #define ACPI_MAP_PM1_CNT_LEN     2
+#define ACPI_MAP_PM_TMR_PORT     0x608
+#define ACPI_MAP_PM_TMR_LEN      4
 
 /* PM1_CNT.SLP_TYP (bits 12:10) for S5, soft off: the DSDT's \_S5. */
 #define ACPI_MAP_S5_SLP_TYP      5

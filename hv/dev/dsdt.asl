@@ -80,6 +80,8 @@ DefinitionBlock ("", "DSDT", 2, "BAREGT", "BAREGTVM", 1)
                     ACPI_MAP_PM1_EVT_LEN)
                 IO (Decode16, ACPI_MAP_PM1A_CNT_PORT, ACPI_MAP_PM1A_CNT_PORT, 0x01,
                     ACPI_MAP_PM1_CNT_LEN)
+                IO (Decode16, ACPI_MAP_PM_TMR_PORT, ACPI_MAP_PM_TMR_PORT, 0x01,
+                    ACPI_MAP_PM_TMR_LEN)
             })
         }
     }

@@ -242,6 +242,11 @@ unsigned vuart_receive(struct vuart *u, const uint8_t *buf, unsigned n)
 	return i;
 }
 
+bool vuart_rx_irq_armed(const struct vuart *u)
+{
+	return (u->ier & IER_RDI) && (u->mcr & MCR_OUT2) && !(u->mcr & MCR_LOOP);
+}
+
 bool vuart_bus_io(void *arg, uint64_t off, unsigned size, bool write,
                   uint64_t *val)
 {

@@ -68,5 +68,8 @@ static inline unsigned vuart_rx_room(const struct vuart *u)
 {
 	return VUART_FIFO - u->rx_count;
 }
+/* Would a received byte raise the interrupt line (IER.ERBFI, MCR.OUT2,
+ * not in loopback)? Then input can wake a guest that waits in HLT. */
+bool vuart_rx_irq_armed(const struct vuart *u);
 
 #endif

@@ -11,6 +11,8 @@
 #   gen: NAME BYTES         make a file of pseudo-random bytes in the run dir
 #   file: SRC ESP_PATH      put SRC (run dir or repo relative) on the ESP
 #   timeout: SECONDS        bound on the whole emulator run (default 120)
+#   megs: MIB               the emulated machine's memory (default 512)
+#   time0: WHEN             Bochs' clock at power-on: seconds, utc (default 1)
 #   until: REGEX            the run is over when a log line matches
 #   end: poweroff | kill    after 'until': wait for the machine to power
 #                           itself off (checked), or kill the emulator
@@ -19,7 +21,21 @@
 #                           size and CRC-32
 #   expect-sub: NAME REGEX  an expect line in which {size} and {crc} stand
 #                           for NAME's size and CRC-32
+#   expect-any: REGEX       a line that must appear somewhere, in any order
+#                           with the others (output of VMs that run side
+#                           by side interleaves as their time slices fall)
 #   absent: REGEX           must match no line
+#   send: REGEX => TEXT     type TEXT into the machine's COM1 once a log
+#                           line matches REGEX (Perl syntax, as grep -P;
+#                           the first " => " ends it). Several sends go
+#                           in order, each waiting for a line after the
+#                           one that released the previous send. TEXT's
+#                           escapes: \xHH (\x01 is Ctrl-A), \n, \r, \t,
+#                           \\. Typed 4 bytes per 10 ms (a 16550 FIFO holds
+#                           16). COM1 is then a socket to
+#                           scripts/serial-bridge.pl, which writes the
+#                           serial log and DIR/send.log (what was typed
+#                           when).
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -42,8 +58,9 @@ re_quote() {
 
 run_case() { # CASE_FILE → 0 pass, 1 fail; reason in $why
 	local cf=$1 name dir emu="" config="" timeout=120 until="" end=kill
-	local -a expects=() absents=() files=()
-	local key val line
+	local BOCHS_MEGS=$BOCHS_MEGS QEMU_MEGS=$QEMU_MEGS BOCHS_TIME0=$BOCHS_TIME0
+	local -a expects=() anys=() absents=() files=()
+	local key val line EMU_SENDS=""
 	name=$(basename "$cf" .case)
 	dir=$OUT/$name
 	rm -rf "$dir"
@@ -59,10 +76,21 @@ run_case() { # CASE_FILE → 0 pass, 1 fail; reason in $why
 		emu) emu=$val ;;
 		config) [ "$val" = - ] && config=- || config=tests/system/configs/$val ;;
 		timeout) timeout=$val ;;
+		megs) BOCHS_MEGS=$val; QEMU_MEGS=$val ;;
+		time0) BOCHS_TIME0=$val ;;
 		until) until=$val ;;
 		end) end=$val ;;
 		expect) expects+=("$val") ;;
+		expect-any) anys+=("$val") ;;
 		absent) absents+=("$val") ;;
+		send)
+			if [[ $val != *" => "* ]]; then
+				why="$cf: 'send: $val' needs 'REGEX => TEXT'"
+				return 1
+			fi
+			EMU_SENDS=$dir/sends
+			printf '%s\t%s\n' "${val%% => *}" "${val#* => }" >>"$EMU_SENDS"
+			;;
 		expect-sub)
 			local name=${val%% *} pat=${val#* } f size crc
 			f=$name
@@ -109,7 +137,10 @@ run_case() { # CASE_FILE → 0 pass, 1 fail; reason in $why
 	fi
 
 	local start=$SECONDS reached=0
-	emu_start "$emu" "$dir" "$esp"
+	if ! emu_start "$emu" "$dir" "$esp"; then
+		why="could not start $emu"
+		return 1
+	fi
 	while :; do
 		if emu_clean_log "$dir/serial.log" | grep -Pq -- "$until"; then
 			reached=1
@@ -162,6 +193,12 @@ run_case() { # CASE_FILE → 0 pass, 1 fail; reason in $why
 			return 1
 		fi
 		pos=$((pos + n))
+	done
+	for re in "${anys[@]}"; do
+		if ! grep -qP -- "$re" "$dir/serial.txt"; then
+			why="missing (anywhere): /$re/"
+			return 1
+		fi
 	done
 	for re in "${absents[@]}"; do
 		if line=$(grep -nP -m1 -- "$re" "$dir/serial.txt"); then

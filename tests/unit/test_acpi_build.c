@@ -226,12 +226,12 @@ static void test_fadt(void **state)
 	assert_int_equal(rd32(f + 64), 0x604);     /* PM1a_CNT_BLK */
 	assert_int_equal(rd32(f + 68), 0);
 	assert_int_equal(rd32(f + 72), 0);         /* PM2_CNT_BLK */
-	assert_int_equal(rd32(f + 76), 0);         /* PM_TMR_BLK: none */
+	assert_int_equal(rd32(f + 76), 0x608);     /* PM_TMR_BLK */
 	assert_int_equal(rd32(f + 80), 0);         /* GPE0_BLK */
 	assert_int_equal(rd32(f + 84), 0);         /* GPE1_BLK */
 	assert_int_equal(f[88], 4);                /* PM1_EVT_LEN */
 	assert_int_equal(f[89], 2);                /* PM1_CNT_LEN */
-	assert_int_equal(f[91], 0);                /* PM_TMR_LEN */
+	assert_int_equal(f[91], 4);                /* PM_TMR_LEN */
 	assert_int_equal(f[92], 0);                /* GPE0_BLK_LEN */
 	assert_true(rd16(f + 96) > 100);           /* no C2 */
 	assert_true(rd16(f + 98) > 1000);          /* no C3 */
@@ -242,6 +242,7 @@ static void test_fadt(void **state)
 	/* Flags: WBINVD, RESET_REG_SUP; not HW_REDUCED_ACPI (bit 20). */
 	assert_int_equal(rd32(f + 112) & 0x1, 0x1);
 	assert_int_equal(rd32(f + 112) & (1u << 10), 1u << 10);
+	assert_int_equal(rd32(f + 112) & (1u << 8), 1u << 8);  /* TMR_VAL_EXT */
 	assert_int_equal(rd32(f + 112) & (1u << 20), 0);
 	/* RESET_REG: System I/O, 8 bits at offset 0, byte access, 0xCF9;
 	 * RESET_VALUE 0x06. */
@@ -258,8 +259,12 @@ static void test_fadt(void **state)
 	assert_int_equal(f[172], 1);
 	assert_int_equal(f[173], 16);
 	assert_int_equal(rd64(f + 176), 0x604);
+	/* X_PM_TMR_BLK: System I/O, 32 bits, dword access, 0x608. */
+	assert_int_equal(f[208], 1);
+	assert_int_equal(f[209], 32);
+	assert_int_equal(f[211], 3);
+	assert_int_equal(rd64(f + 212), 0x608);
 	assert_int_equal(rd64(f + 160 + 4), 0);    /* X_PM1b_EVT_BLK */
-	assert_int_equal(rd64(f + 208 + 4), 0);    /* X_PM_TMR_BLK */
 	assert_int_equal(rd64(f + 220 + 4), 0);    /* X_GPE0_BLK */
 }
 
