@@ -298,7 +298,7 @@ run: $(EFI_APP) $(GUESTS) ## Boot configs/default.cfg in Bochs, serial log on th
 run-qemu: $(EFI_APP) $(GUESTS) ## The same in QEMU (TCG: no VMX, but VT-d and the DMAR table)
 	@scripts/run.sh qemu configs/default.cfg
 
-bench: $(EFI_APP) $(GUESTS) ## Measure path lengths in Bochs instructions (RDTSC)
+bench: $(EFI_APP) $(GUESTS) $(LINUX_GUEST) ## Measure path lengths in Bochs instructions (RDTSC), Linux boot and idle
 	@tests/bench/run.sh
 
 # --- fuzzing (clang libFuzzer over the decoder and emulator) ----------------

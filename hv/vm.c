@@ -35,11 +35,55 @@
 
 /* ---- devices every VM has ------------------------------------------------- */
 
-static void vm_console_line(void *arg, const char *line)
+static void vm_log_exits(const struct vm *vm, const char *what,
+                         uint64_t total, const uint64_t *exits);
+
+/* The first byte of a console line: when, and the exits so far, for the
+ * config's marks (only a VM with marks pays for the copy). */
+static void vm_console_line_start(void *arg)
 {
 	struct vm *vm = arg;
 
+	if (!vm->cfg->nmarks)
+		return;
+	vm->line_start.tsc = rdtsc();
+	vm->line_start.total = vm->exits_total;
+	memcpy(vm->line_start.exits, vm->exits, sizeof(vm->exits));
+}
+
+/* TSC ticks from the VM's first entry to tsc (0 before its first). */
+static unsigned long long vm_ticks_since_entry(const struct vm *vm, uint64_t tsc)
+{
+	return vm->tsc_first_entry && tsc > vm->tsc_first_entry ?
+	       (unsigned long long)(tsc - vm->tsc_first_entry) : 0;
+}
+
+/* A line of the VM's console output; then, for each of its config's
+ * marks the line starts with, the VM's time and exits by reason at the
+ * line's first byte and at its end (docs/config.md, "mark"). */
+static void vm_console_line(void *arg, const char *line)
+{
+	struct vm *vm = arg;
+	char what[CONFIG_MARK_MAX + 32];
+	uint64_t now = rdtsc();
+	unsigned m;
+
 	log_info("[%s] %s", vm->desc.name, line);
+	for (m = 0; m < vm->cfg->nmarks; m++) {
+		const char *mark = vm->cfg->mark[m];
+
+		if (strncmp(line, mark, strlen(mark)) != 0)
+			continue;
+		log_info("vm '%s': mark '%s': line begun %llu and ended %llu TSC"
+		         " ticks after the VM's first entry (ended at TSC %llu)",
+		         vm->desc.name, mark,
+		         vm_ticks_since_entry(vm, vm->line_start.tsc),
+		         vm_ticks_since_entry(vm, now), (unsigned long long)now);
+		snprintf(what, sizeof(what), "mark '%s': line begun: ", mark);
+		vm_log_exits(vm, what, vm->line_start.total, vm->line_start.exits);
+		snprintf(what, sizeof(what), "mark '%s': line ended: ", mark);
+		vm_log_exits(vm, what, vm->exits_total, vm->exits);
+	}
 }
 
 /* The exit port: a byte written there ends the VM with that exit code. */
@@ -158,6 +202,7 @@ static bool vm_platform_init(struct vm *vm, bool keep_rtc)
 static bool vm_devices_init(struct vm *vm, bool keep_rtc)
 {
 	vuart_init(&vm->uart, vm_console_line, vm);
+	vuart_set_line_start(&vm->uart, vm_console_line_start);
 	vpci_bus_init(&vm->pci);
 	if (!chipset_init(&vm->chipset, &vm->desc) ||
 	    !vm_platform_init(vm, keep_rtc))
@@ -462,6 +507,7 @@ static void vm_vstop(struct vm *vm, const char *fmt, va_list ap)
 	char reason[CON_LINE_MAX - 48];
 
 	vsnprintf(reason, sizeof(reason), fmt, ap);
+	vm->tsc_stop = rdtsc();
 	vuart_flush(&vm->uart);
 	vm->restart_pending = false;         /* a stop wins over a restart */
 	vm->state = VM_STOPPED;
@@ -541,21 +587,49 @@ static void vm_report_bus(struct vm *vm)
 	}
 }
 
-void vm_report_and_free(struct vm *vm)
+/*
+ * "vm 'NAME': WHAT<total> exits: <reason> <count>, ..." with every
+ * reason that occurred, in exit-reason order; what does not fit one
+ * line goes on more, each "vm 'NAME': WHATexits (continued): ...".
+ */
+static void vm_log_exits(const struct vm *vm, const char *what,
+                         uint64_t total, const uint64_t *exits)
 {
-	char line[CON_LINE_MAX - 32];
-	size_t len = 0;
+	char head[CON_LINE_MAX], list[CON_LINE_MAX], item[64];
+	size_t len = 0, room;
 	unsigned r;
 
-	for (r = 0; r < VMX_EXIT_REASONS && len + 40 < sizeof(line); r++)
-		if (vm->exits[r])
-			len += (size_t)snprintf(line + len, sizeof(line) - len,
-			                        "%s%s %llu", len ? ", " : "",
-			                        vmx_exit_name(r),
-			                        (unsigned long long)vm->exits[r]);
-	line[len] = '\0';
-	log_info("vm '%s': %llu exits: %s", vm->desc.name,
-	         (unsigned long long)vm->exits_total, len ? line : "none");
+	snprintf(head, sizeof(head), "%s%llu exits", what,
+	         (unsigned long long)total);
+	/* "vm '" NAME "': " HEAD ": " LIST "\n" within CON_LINE_MAX */
+	room = strlen(vm->desc.name) + strlen(head) + 10;
+	room = room + sizeof(item) < CON_LINE_MAX ? CON_LINE_MAX - room : sizeof(item);
+	list[0] = '\0';
+	for (r = 0; r < VMX_EXIT_REASONS; r++) {
+		size_t n;
+
+		if (!exits[r])
+			continue;
+		n = (size_t)snprintf(item, sizeof(item), "%s %llu", vmx_exit_name(r),
+		                     (unsigned long long)exits[r]);
+		if (len && len + 2 + n >= room) {
+			log_info("vm '%s': %s: %s", vm->desc.name, head, list);
+			snprintf(head, sizeof(head), "%sexits (continued)", what);
+			len = 0;
+		}
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
+		                        len ? ", " : "", item);
+	}
+	log_info("vm '%s': %s: %s", vm->desc.name, head, len ? list : "none");
+}
+
+void vm_report_and_free(struct vm *vm)
+{
+	vm_log_exits(vm, "", vm->exits_total, vm->exits);
+	if (vm->tsc_first_entry)
+		log_info("vm '%s': ran %llu TSC ticks from its first entry to its"
+		         " stop", vm->desc.name,
+		         (unsigned long long)(vm->tsc_stop - vm->tsc_first_entry));
 	vm_report_bus(vm);
 	platform_report(&vm->plat);
 	if (vm->vcpu.icache.hits || vm->vcpu.icache.misses)

@@ -64,8 +64,15 @@ struct vm {
 	enum vm_state state;
 	bool has_exit_code;
 	uint64_t exit_code;
-	uint64_t exits[VMX_EXIT_REASONS];
+	uint64_t exits[VMX_EXIT_REASONS];   /* by basic exit reason */
 	uint64_t exits_total;
+	uint64_t tsc_first_entry;   /* TSC right before its first VM entry; 0: none yet */
+	uint64_t tsc_stop;          /* TSC when it stopped */
+	/* The console line being written, for the config's marks: the TSC
+	 * at its first byte and the exits up to then. */
+	struct {
+		uint64_t tsc, total, exits[VMX_EXIT_REASONS];
+	} line_start;
 	unsigned checks_passed, checks_failed;
 };
 

@@ -506,6 +506,10 @@ enum exit_action vcpu_run(struct vcpu *v, uint64_t tsc_deadline)
 		return EXIT_STOP;
 	}
 	v->halted = false;
+	/* Once per turn, not per exit: the first entry comes within this
+	 * loop's first pass. */
+	if (!v->launched && !v->vm->tsc_first_entry)
+		v->vm->tsc_first_entry = rdtsc();
 	while (act == EXIT_RESUME) {
 		uint64_t now = rdtsc(), ticks, until = tsc_deadline;
 		uint64_t event = platform_next_event(&v->vm->plat);

@@ -4,11 +4,13 @@
  * alike, no TSC offsetting), so each delta is the number of instructions
  * a round trip costs, hypervisor included. Each figure is the minimum
  * over RUNS tries, less the cost of the RDTSC pair itself.
+ * Interrupt round trips are in irq.c.
  * cmdline "paths=0": only the entry time and the modules' sizes, for the
  * boot with real-sized images (tests/bench/big.cfg: no test device, no
  * vGPU to measure).
  */
 #include "guest.h"
+#include "bench.h"
 
 #define RUNS 16
 #define DEV  ((uintptr_t)TESTDEV_GPA)
@@ -102,5 +104,6 @@ int guest_main(const char *cmdline)
 		printf("bench: ggtt 1024 entries per entry (rep movsq) %llu\n",
 		       (unsigned long long)((t1 - t0) / NPTE));
 	}
+	bench_interrupts(base);
 	return 0;
 }

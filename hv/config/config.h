@@ -28,6 +28,8 @@
 #define CONFIG_SLICE_MIN_US     100
 #define CONFIG_SLICE_MAX_US     1000000
 #define CONFIG_CPUID_HIDE_WORDS 8  /* bits for the CPU features of vmx/cpuid_features.h */
+#define CONFIG_MAX_MARKS    4    /* console marks per VM */
+#define CONFIG_MARK_MAX     64   /* a mark's text, including the NUL */
 
 enum log_level {
 	LOG_ERROR = 0,
@@ -108,6 +110,10 @@ struct vm_config {
 	 * (vmx/cpuid_features.h; names in docs/config.md). */
 	uint32_t cpuid_hide[CONFIG_CPUID_HIDE_WORDS];
 	unsigned cpuid_hide_line;
+	/* Console marks: when a line of its console output starts with one,
+	 * the hypervisor logs the VM's time and exits so far (docs/config.md). */
+	unsigned nmarks;
+	char mark[CONFIG_MAX_MARKS][CONFIG_MARK_MAX];
 	enum on_reset on_reset;
 	unsigned on_reset_line;
 	unsigned nmodules;

@@ -149,6 +149,24 @@ static bool set_cmdline(struct parser *p, struct value v)
 	return true;
 }
 
+/* A console mark: text (quoted to keep blanks at its ends), not empty. */
+static bool add_mark(struct parser *p, struct value v)
+{
+	struct vm_config *vm = p->vm;
+
+	if (vm->nmarks == CONFIG_MAX_MARKS)
+		return config_fail(p, "too many marks for vm '%s' (at most %d)",
+		                   vm->name, CONFIG_MAX_MARKS);
+	if (v.text.len == 0)
+		return config_fail(p, "mark must not be empty");
+	if (v.text.len >= CONFIG_MARK_MAX)
+		return config_fail(p, "mark longer than %d characters",
+		                   CONFIG_MARK_MAX - 1);
+	span_copy(v.text, vm->mark[vm->nmarks]);
+	vm->nmarks++;
+	return true;
+}
+
 /* "PATH [ARGS]": PATH is the quoted text or the first word. */
 static bool split_module(struct parser *p, struct span raw,
                          struct value *path, struct span *args)
@@ -394,6 +412,8 @@ static const struct key_rule key_rules[KEY_COUNT] = {
 	                     .line = IN_VM(vgpu_device_line) },
 	[KEY_CPUID_HIDE] = { "cpuid_hide", SCOPE_VM, .apply = set_cpuid_hide,
 	                     .line = IN_VM(cpuid_hide_line) },
+	[KEY_MARK]       = { "mark", SCOPE_VM, .repeatable = true,
+	                     .apply = add_mark },
 	[KEY_ON_RESET]   = { "on_reset", SCOPE_VM,
 	                     ONE_OF(on_reset_words, IN_VM(on_reset)),
 	                     .line = IN_VM(on_reset_line) },

@@ -40,6 +40,11 @@ void vuart_init(struct vuart *u, void (*emit)(void *, const char *), void *arg)
 	u->arg = arg;
 }
 
+void vuart_set_line_start(struct vuart *u, void (*line_start)(void *arg))
+{
+	u->line_start = line_start;
+}
+
 void vuart_set_irq(struct vuart *u, void (*irq)(void *ctx, bool level),
                    void *ctx)
 {
@@ -109,6 +114,8 @@ static void vuart_tx(struct vuart *u, uint8_t c)
 	if (c == '\r')
 		return;
 	u->wrapped = false;
+	if (u->len == 0 && u->line_start)
+		u->line_start(u->arg);
 	/* Keep the log plain text: anything unprintable becomes '.'. */
 	u->line[u->len++] = (c == '\t' || (c >= 0x20 && c < 0x7f)) ? (char)c : '.';
 	if (u->len == VUART_LINE_MAX) {

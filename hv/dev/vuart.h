@@ -22,6 +22,7 @@
 struct vuart {
 	void (*emit)(void *arg, const char *line);
 	void *arg;
+	void (*line_start)(void *arg);        /* NULL: not told */
 	void (*irq)(void *ctx, bool level);   /* NULL: not wired */
 	void *irq_ctx;
 	bool irq_level;
@@ -37,6 +38,10 @@ struct vuart {
 };
 
 void vuart_init(struct vuart *u, void (*emit)(void *, const char *), void *arg);
+/* Be told (with emit's arg) when the first byte of a line arrives, before
+ * it is stored: the line that emit() later hands over began then. A
+ * line cut at VUART_LINE_MAX goes on in a new one, which begins too. */
+void vuart_set_line_start(struct vuart *u, void (*line_start)(void *arg));
 /* Wire the interrupt output (called with the new level on each change). */
 void vuart_set_irq(struct vuart *u, void (*irq)(void *ctx, bool level),
                    void *ctx);

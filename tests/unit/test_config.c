@@ -435,6 +435,39 @@ static void test_modules(void **state)
 	EXPECT_ERROR(vm_a_with("module", "\"\\m.efi"), 4, "unterminated quote");
 }
 
+static void test_marks(void **state)
+{
+	const struct vm_config *vm = &cfg.vm[0];
+	char value[80];
+	size_t i, n;
+
+	(void)state;
+	PARSE_OK(VM_A);
+	assert_int_equal(vm->nmarks, 0);
+	PARSE_OK(VM_A "mark = BAREGT-LINUX: init reached   # comment\n"
+	         "mark = \"  kept blanks \"\n");
+	assert_int_equal(vm->nmarks, 2);
+	assert_string_equal(vm->mark[0], "BAREGT-LINUX: init reached");
+	assert_string_equal(vm->mark[1], "  kept blanks ");
+
+	n = (size_t)snprintf(text, sizeof text, VM_A);
+	for (i = 0; i < CONFIG_MAX_MARKS; i++)
+		n += (size_t)snprintf(text + n, sizeof text - n, "mark = m%zu\n", i);
+	PARSE_OK(text);
+	assert_int_equal(vm->nmarks, 4);
+	assert_string_equal(vm->mark[3], "m3");
+	snprintf(text + n, sizeof text - n, "mark = m4\n");
+	EXPECT_ERROR(text, 8, "too many marks for vm 'a' (at most 4)");
+
+	PARSE_OK(vm_a_with("mark", repeat(value, 'm', 63)));
+	assert_string_equal(vm->mark[0], value);
+	EXPECT_ERROR(vm_a_with("mark", repeat(value, 'm', 64)), 4,
+	             "mark longer than 63 characters");
+	EXPECT_ERROR(vm_a_with("mark", "\"\""), 4, "mark must not be empty");
+	EXPECT_ERROR("mark = x\n", 1,
+	             "key 'mark' belongs in a [vm NAME] section");
+}
+
 static void test_vgpu(void **state)
 {
 	static const struct { const char *text; enum vgpu_type type; } good[] = {
@@ -988,6 +1021,7 @@ int main(void)
 		cmocka_unit_test(test_image_paths),
 		cmocka_unit_test(test_cmdline),
 		cmocka_unit_test(test_modules),
+		cmocka_unit_test(test_marks),
 		cmocka_unit_test(test_vgpu),
 		cmocka_unit_test(test_section_headers),
 		cmocka_unit_test(test_multiple_vms),

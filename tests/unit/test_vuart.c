@@ -211,6 +211,47 @@ static void test_long_line_split(void **state)
 	assert_int_equal(u.bytes, VUART_LINE_MAX + 5);
 }
 
+/* line_start: once per line, at its first byte, before it is stored;
+ * not for carriage returns or empty lines; again after a cut. */
+static unsigned starts;
+static unsigned len_at_start;
+
+static void on_line_start(void *arg)
+{
+	assert_ptr_equal(arg, &rec);
+	assert_int_equal(u.len, 0);
+	len_at_start = rec.n;            /* lines emitted before this one */
+	starts++;
+}
+
+static void test_line_start(void **state)
+{
+	unsigned i;
+
+	(void)state;
+	starts = 0;
+	tx_str("no callback yet\n");
+	assert_int_equal(starts, 0);
+	vuart_set_line_start(&u, on_line_start);
+	tx_str("\r\n\n");
+	assert_int_equal(starts, 0);             /* nothing but line ends */
+	tx_str("a");
+	assert_int_equal(starts, 1);
+	assert_int_equal(len_at_start, 3);
+	tx_str("bc\r\n");
+	assert_int_equal(starts, 1);
+	EXPECT_LINE(3, "abc");
+	for (i = 0; i < VUART_LINE_MAX + 1; i++)
+		vuart_write(&u, REG_THR, 'x');
+	assert_int_equal(starts, 3);             /* the cut line's rest began */
+	vuart_put(&u, "\ny", 2);
+	assert_int_equal(starts, 4);
+	vuart_write(&u, REG_LCR, 0x80);          /* DLAB: a divisor, not a byte */
+	vuart_write(&u, REG_THR, 1);
+	vuart_write(&u, REG_LCR, 0x03);
+	assert_int_equal(starts, 4);
+}
+
 static void test_long_line_twice(void **state)
 {
 	char big[2 * VUART_LINE_MAX + 4], first[VUART_LINE_MAX + 1];
@@ -631,6 +672,7 @@ int main(void)
 		T(test_unprintable_becomes_dot),
 		T(test_printable_and_tab_kept),
 		T(test_long_line_split),
+		T(test_line_start),
 		T(test_long_line_twice),
 		T(test_flush),
 		T(test_put),
