@@ -3,6 +3,7 @@
  * allocator, descriptor tables, own page tables and stack, the boot
  * summary, then what on_exit says (docs/boot.md).
  */
+#include <stdio.h>
 #include <string.h>
 #include "gpu/backend.h"
 #include "gpu/gpu_dma.h"
@@ -150,13 +151,13 @@ static const struct acpi_info *hv_scan_acpi(const struct boot_info *bi)
 static void hv_print_config(const struct boot_info *bi)
 {
 	const struct config *cfg = &bi->config;
-	char size[24];
+	char size[24], serial[8] = "none";
 	unsigned v, m;
 
-	log_info("config: %s: log_level %s, serial %s%s%x, on_exit %s, %u VM(s)",
-	         bi->cfg_path, config_log_level_name(cfg->log_level),
-	         cfg->serial_enabled ? "" : "none", cfg->serial_enabled ? "0x" : "",
-	         cfg->serial_enabled ? cfg->serial_port : 0,
+	if (cfg->serial_enabled)
+		snprintf(serial, sizeof(serial), "%#x", cfg->serial_port);
+	log_info("config: %s: log_level %s, serial %s, on_exit %s, %u VM(s)",
+	         bi->cfg_path, config_log_level_name(cfg->log_level), serial,
 	         config_on_exit_name(cfg->on_exit), cfg->nvms);
 	for (v = 0; v < cfg->nvms; v++) {
 		const struct vm_config *vc = &cfg->vm[v];
