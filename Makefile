@@ -112,6 +112,7 @@ PURE_C     += hv/dev/vpic.c
 PURE_C     += hv/dev/vrtc.c
 PURE_C     += hv/dev/vpower.c
 PURE_C     += hv/dev/vpmtimer.c
+PURE_C     += hv/restart_limit.c
 PURE_C     += hv/dev/vhpet.c
 
 UNIT_C     := $(wildcard tests/unit/test_*.c)
@@ -276,6 +277,7 @@ $(BUILD)/unit/%: $(HOSTOBJ)/tests/unit/%.o $(PURE_C:%.c=$(HOSTOBJ)/%.o)
 # stubs (the failure-policy tests of docs/architecture.md).
 $(BUILD)/unit/test_teardown: $(HOSTOBJ)/gpu/vgpu.o $(HOSTOBJ)/gpu/vgpu_regs.o \
     $(HOSTOBJ)/hv/dev/testdev.o
+$(BUILD)/unit/test_vgpu_regs: $(HOSTOBJ)/gpu/vgpu_regs.o
 
 check: $(UNIT_BINS) ## Build and run the unit tests on the host (ASan+UBSan)
 	@pass=0; fail=0; \
@@ -287,7 +289,7 @@ check: $(UNIT_BINS) ## Build and run the unit tests on the host (ASan+UBSan)
 	echo "unit tests: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
 
 # --- system tests and running ----------------------------------------------
-test: check $(EFI_APP) $(GUESTS) ## make check, then the system tests in Bochs and QEMU
+test: check $(EFI_APP) $(GUESTS) $(LINUX_GUEST) ## make check, then the system tests in Bochs and QEMU (Linux guests included)
 	@tests/system/run.sh $(SYSTEST)
 
 run: $(EFI_APP) $(GUESTS) ## Boot configs/default.cfg in Bochs, serial log on the terminal

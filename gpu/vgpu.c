@@ -15,10 +15,12 @@
 #include "hv/mm.h"
 #include "hv/dev/bus.h"
 #include "hv/dev/dev.h"
+#include "hv/dev/irq.h"
 
 #define VGPU_MSI_CAP      0x90
 #define MSI_CAP_LEN       14          /* 64-bit MSI: ctrl, addr lo/hi, data */
 #define MSI_CTRL_64BIT    (1u << 7)
+#define MSI_CTRL_ENABLE   (1u << 0)
 #define VGPU_STRUCT_PAGES ((sizeof(struct vgpu) + PAGE_SIZE - 1) / PAGE_SIZE)
 #define VREG_PAGES        (VREG_DWORDS * 4 / PAGE_SIZE)
 #define REPORTED_PAGES    ((VREG_DWORDS / 8 + PAGE_SIZE - 1) / PAGE_SIZE)
@@ -322,6 +324,31 @@ static void vgpu_pci_init(struct vgpu *g, const struct gpu_backend *be,
 	vpci_cfg_set(f, VGPU_MSI_CAP + 4, 4, 0, 0xfffffffc);
 	vpci_cfg_set(f, VGPU_MSI_CAP + 8, 4, 0, 0xffffffff);
 	vpci_cfg_set(f, VGPU_MSI_CAP + 12, 2, 0, 0xffff);
+}
+
+/*
+ * The vGPU's interrupt: the message its MSI capability holds, as the
+ * guest programmed it (PCI 3.0 §6.8.1), to its VM's interrupt router.
+ * A device sends no message with MSI disabled or bus mastering off
+ * (a message is a memory write, PCI 3.0 §6.8.1.3 / command bit 2).
+ */
+bool vgpu_send_msi(struct vgpu *g)
+{
+	const struct vpci_func *f = &g->pci;
+	uint64_t addr;
+	uint32_t data;
+
+	if (!(vpci_cfg_read(f, VGPU_MSI_CAP + 2, 2) & MSI_CTRL_ENABLE) ||
+	    !(vpci_cfg_read(f, PCI_COMMAND, 2) & PCI_CMD_MASTER)) {
+		g->stats.msi_suppressed++;
+		return false;
+	}
+	addr = (uint64_t)vpci_cfg_read(f, VGPU_MSI_CAP + 8, 4) << 32 |
+	       vpci_cfg_read(f, VGPU_MSI_CAP + 4, 4);
+	data = vpci_cfg_read(f, VGPU_MSI_CAP + 12, 2);
+	g->stats.msi_sent++;
+	virq_msi(g->vm->irq, addr, data);
+	return true;
 }
 
 /* Point every entry of the VM's windows at the scratch page (present,

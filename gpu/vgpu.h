@@ -28,6 +28,10 @@ struct vgpu_stats {
 	uint64_t hole_accesses;    /* BAR0 between 2 MiB and 8 MiB */
 	uint64_t aperture_outside; /* aperture accesses outside the window */
 	uint64_t aperture_accesses;
+	uint64_t gt_resets;        /* GDRST writes with a reset bit */
+	uint64_t pcode_requests;   /* pcode mailbox commands answered */
+	uint64_t msi_sent;         /* interrupts sent as the guest's MSI */
+	uint64_t msi_suppressed;   /* MSI disabled or bus mastering off */
 };
 
 struct vgpu {
@@ -60,6 +64,11 @@ struct vgpu *vgpu_create(const struct vm_desc *vm, const struct gpu_backend *be,
 void vgpu_destroy(struct vgpu *g);
 /* The closing report of its counters. */
 void vgpu_report(const struct vgpu *g);
+
+/* Send the vGPU's interrupt as the MSI the guest programmed in its
+ * capability (address, data) to its VM's vLAPIC; false (counted) when
+ * MSI or bus mastering is off. */
+bool vgpu_send_msi(struct vgpu *g);
 
 /* GGTT_FLUSH: the guest flushed its GGTT writes (GFX_FLSH_CNTL). */
 void vgpu_ggtt_flush(struct vgpu *g);

@@ -10,6 +10,10 @@
  * timer event come due (docs/platform.md, "Time"). When every live VM
  * sleeps, the CPU waits for the earliest of their events.
  *
+ * A VM whose guest asked for a reset with on_reset = restart ends its
+ * turn stopped; it is rebuilt here, between turns (vm_restart), and stays
+ * live unless that fails or it is a reset loop.
+ *
  * Between turns the VT-d units' fault records are polled (the host takes
  * no interrupts): at most once per slice length, so a guest that HLTs
  * constantly does not turn the poll into a register read per exit.
@@ -68,7 +72,7 @@ void sched_run(struct vm **vms, unsigned n, uint64_t slice_ticks)
 			vcpu_run(&vm->vcpu, rdtsc() + slice_ticks);
 			turns++;
 			idle_pass = 0;
-			if (vm->state == VM_STOPPED)
+			if (vm->state == VM_STOPPED && !vm_restart(vm))
 				live--;
 			if (rdtsc() - polled >= slice_ticks) {
 				iommu_poll_faults();

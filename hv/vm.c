@@ -5,6 +5,12 @@
  * mapped at GPA 0 by its own EPT and by nothing else. Its devices (UART,
  * exit port, PCI, test device, vGPU) claim ranges of its own device bus
  * (hv/dev/bus.h) and see it only through its struct vm_desc.
+ *
+ * A VM is built in two layers: its RAM and EPT (vm_build_memory), which
+ * last as long as it does, and a run on top of them (vm_build_run: the
+ * bus, devices, image, vGPU, test device, vCPU). A restart
+ * (on_reset = restart) ends the run, clears the RAM and builds the run
+ * again (docs/platform.md, "Reset and power-off").
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,6 +23,7 @@
 #include "gpu/gen9.h"
 #include "gpu/vgpu.h"
 #include "hv/dev/testdev.h"
+#include "hv/restart_limit.h"
 #include "hv/vm.h"
 #include "vmx/exit.h"
 #include "vmx/vmx.h"
@@ -88,15 +95,23 @@ static void vm_uart_irq(void *ctx, bool level)
 	virq_line(&vm->plat.irq, VIRQ_GSI_COM1, level);
 }
 
-/* Reset and power-off from the guest's platform (i8042, 0xCF9, ACPI S5). */
+/* Reset and power-off from the guest's platform (i8042, 0xCF9, ACPI S5).
+ * Power-off always stops the VM; a reset stops it too unless its config
+ * says on_reset = restart: then its run ends here (the exit path sees a
+ * stopped VM) and the scheduler rebuilds it (vm_restart). */
 static void vm_power_request(void *ctx, enum vpower_request r, const char *why)
 {
 	struct vm *vm = ctx;
 
-	if (r == VPOWER_OFF)
+	if (r == VPOWER_OFF) {
 		vm_stop(vm, "powered off (%s)", why);
-	else
+	} else if (vm->cfg->on_reset == ON_RESET_RESTART) {
+		snprintf(vm->restart_why, sizeof(vm->restart_why), "%s", why);
+		vm->restart_pending = true;
+		vm->state = VM_STOPPED;
+	} else {
 		vm_stop(vm, "reset (%s)", why);
+	}
 }
 
 /* The clock a VM's CMOS starts with: the firmware's at boot plus the
@@ -115,8 +130,9 @@ static struct vrtc_time vm_wallclock(const struct boot_info *bi)
 	return t;
 }
 
-/* The platform, its local APIC as the VM's CPUID describes it. */
-static bool vm_platform_init(struct vm *vm, const struct boot_info *bi)
+/* The platform, its local APIC as the VM's CPUID describes it; a
+ * restart keeps the RTC's time and CMOS RAM (keep_rtc). */
+static bool vm_platform_init(struct vm *vm, bool keep_rtc)
 {
 	uint32_t a, b, c, d;
 	const struct cpuid_policy *cp = &vm->vcpu.cpuid;
@@ -124,7 +140,8 @@ static bool vm_platform_init(struct vm *vm, const struct boot_info *bi)
 		.lapic = { .id = 0, .x2apic = cpuid_policy_has(cp, CF_X2APIC),
 		           .tsc_deadline = cpuid_policy_has(cp, CF_TSC_DEADLINE),
 		           .tsc_hz = tsc_hz(), .maxphyaddr = 36 },
-		.time = vm_wallclock(bi),
+		.time = vm_wallclock(vm->bi),
+		.keep_rtc = keep_rtc,
 		.power_request = vm_power_request,
 		.power_ctx = vm,
 	};
@@ -138,11 +155,12 @@ static bool vm_platform_init(struct vm *vm, const struct boot_info *bi)
 	return platform_init(&vm->plat, &vm->desc, &vm->vcpu.lapic, &cfg);
 }
 
-static bool vm_devices_init(struct vm *vm, const struct boot_info *bi)
+static bool vm_devices_init(struct vm *vm, bool keep_rtc)
 {
 	vuart_init(&vm->uart, vm_console_line, vm);
 	vpci_bus_init(&vm->pci);
-	if (!chipset_init(&vm->chipset, &vm->desc) || !vm_platform_init(vm, bi))
+	if (!chipset_init(&vm->chipset, &vm->desc) ||
+	    !vm_platform_init(vm, keep_rtc))
 		return false;
 	vuart_set_irq(&vm->uart, vm_uart_irq, vm);
 	return vm_claim(vm, BUS_PIO, VUART_COM1, VUART_PORTS, vuart_bus_io,
@@ -183,9 +201,11 @@ void *vm_gpa_to_hva(struct vm *vm, uint64_t gpa, uint64_t len)
 
 /* ---- creation --------------------------------------------------------------- */
 
-static bool vm_load_image(struct vm *vm, const struct boot_info *bi,
-                          struct guest_entry *entry)
+/* The image and modules from the copies boot/ read (bi->files, kept
+ * read-only for the whole run): the disk is read once, at boot. */
+static bool vm_load_image(struct vm *vm, struct guest_entry *entry)
 {
+	const struct boot_info *bi = vm->bi;
 	struct guest_module mods[CONFIG_MAX_MODULES];
 	const struct boot_file *image = NULL;
 	struct guest_load_req req = { 0 };
@@ -263,10 +283,9 @@ static bool vm_build_memory(struct vm *vm)
 	return true;
 }
 
-/* Everything vm_create took, in reverse; a step that never ran has
- * nothing to give back. Devices go while the EPT is still there (taking
- * a write-protected range off the bus writes the EPT). */
-static void vm_free(struct vm *vm)
+/* What a run took beyond the bus (vm_build_run), in reverse; a step
+ * that never ran has nothing to give back. */
+static void vm_end_run(struct vm *vm)
 {
 	vcpu_destroy(&vm->vcpu);
 	testdev_detach(vm->testdev);
@@ -274,6 +293,14 @@ static void vm_free(struct vm *vm)
 	if (vm->vgpu)
 		vgpu_destroy(vm->vgpu);
 	vm->vgpu = NULL;
+}
+
+/* Everything vm_create took, in reverse. Devices go while the EPT is
+ * still there (taking a write-protected range off the bus writes the
+ * EPT). */
+static void vm_free(struct vm *vm)
+{
+	vm_end_run(vm);
 	if (vm->ept.pt.root)
 		ept_destroy(&vm->ept, vm_free_table, &hv_palloc);
 	if (vm->desc.ram_hpa)
@@ -286,12 +313,11 @@ static void vm_free_struct(struct vm *vm)
 	palloc_free(&hv_palloc, (uint64_t)(uintptr_t)vm, VM_STRUCT_PAGES);
 }
 
-static bool vm_attach_vgpu(struct vm *vm, const struct gpu_backend *be,
-                           const struct vgpu_partition *part)
+static bool vm_attach_vgpu(struct vm *vm)
 {
 	if (vm->cfg->vgpu == VGPU_NONE)
 		return true;
-	vm->vgpu = vgpu_create(&vm->desc, be, vm->cfg->vgpu, part,
+	vm->vgpu = vgpu_create(&vm->desc, vm->be, vm->cfg->vgpu, vm->part,
 	                       vm->cfg->vgpu_device, vm->desc.id + 1);
 	return vm->vgpu != NULL;
 }
@@ -304,13 +330,27 @@ static bool vm_attach_testdev(struct vm *vm)
 	return vm->testdev != NULL;
 }
 
+/* A run of the VM on its RAM: a fresh bus, the devices, the image, the
+ * vGPU, the test device and the vCPU at the image's entry. restart: the
+ * RTC of the run before goes on. */
+static bool vm_build_run(struct vm *vm, bool restart)
+{
+	struct guest_entry entry;
+
+	bus_init(&vm->bus, (uint8_t *)(uintptr_t)vm->desc.ram_hpa,
+	         vm->desc.ram_bytes);
+	bus_set_protect(&vm->bus, vm_protect, vm);
+	return vm_devices_init(vm, restart) && vm_load_image(vm, &entry) &&
+	       vm_attach_vgpu(vm) && vm_attach_testdev(vm) &&
+	       vcpu_init(&vm->vcpu, vm, &entry);
+}
+
 static struct vm *vm_create(const struct boot_info *bi, unsigned id,
                             const struct gpu_backend *be,
                             const struct vgpu_partition *part)
 {
 	struct vm *vm = mm_try_alloc_pages(VM_STRUCT_PAGES);
 	const struct vm_config *cfg = &bi->config.vm[id];
-	struct guest_entry entry;
 
 	if (!vm) {
 		log_error("vm '%s': no memory for the VM object; not started",
@@ -322,26 +362,83 @@ static struct vm *vm_create(const struct boot_info *bi, unsigned id,
 	vm->desc.name = cfg->name;
 	vm->desc.bus = &vm->bus;
 	vm->desc.pci = &vm->pci;
+	vm->bi = bi;
+	vm->be = be;
+	vm->part = part;
+	restart_limit_init(&vm->restarts, RESTART_LIMIT_DEFAULT,
+	                   RESTART_WINDOW_SECONDS, tsc_hz());
 	vm->state = VM_RUNNABLE;
 	if (vm->cfg->cpu != 0)
 		log_warn("vm '%s': cpu %u requested; VMs run on CPU 0 until"
 		         " pinning to other CPUs lands", vm->desc.name, vm->cfg->cpu);
 	vcpu_cpuid_init(&vm->vcpu, vm);        /* the platform follows it */
-	if (vm_build_memory(vm)) {
-		bus_init(&vm->bus, (uint8_t *)(uintptr_t)vm->desc.ram_hpa,
-		         vm->desc.ram_bytes);
-		bus_set_protect(&vm->bus, vm_protect, vm);
-	}
-	if (!vm->desc.ram_hpa || !vm_devices_init(vm, bi) ||
-	    !vm_load_image(vm, bi, &entry) || !vm_attach_vgpu(vm, be, part) ||
-	    !vm_attach_testdev(vm) ||
-	    !vcpu_init(&vm->vcpu, vm, &entry)) {
+	if (!vm_build_memory(vm) || !vm_build_run(vm, false)) {
 		log_error("vm '%s': not started", vm->desc.name);
 		vm_free(vm);
 		vm_free_struct(vm);
 		return NULL;
 	}
+	if (cfg->on_reset == ON_RESET_RESTART)
+		log_info("vm '%s': on_reset restart: at most %u restarts in %u s",
+		         vm->desc.name, vm->restarts.max, RESTART_WINDOW_SECONDS);
 	return vm;
+}
+
+/* ---- restarting --------------------------------------------------------------- */
+
+/* Take every write-protected range off the bus, so that its EPT maps all
+ * of its RAM writable again, as when it was built. */
+static void vm_unprotect_all(struct vm *vm)
+{
+	const struct bus_table *t = &vm->bus.t[BUS_MMIO];
+	unsigned i;
+
+	for (i = t->n; i-- > 0;)
+		if (t->r[i].kind == BUS_WRITE_PROTECT)
+			bus_remove(&vm->bus, BUS_MMIO, t->r[i].base, t->r[i].arg);
+}
+
+bool vm_restart(struct vm *vm)
+{
+	uint64_t span_ms = 0;
+	unsigned k;
+
+	if (!vm->restart_pending)
+		return false;
+	vm->restart_pending = false;
+	vuart_flush(&vm->uart);
+	if (!restart_limit_allow(&vm->restarts, rdtsc(), &span_ms)) {
+		vm_stop(vm, "reset loop (%u restarts in %llu.%02llu s)",
+		        vm->restarts.max, (unsigned long long)(span_ms / 1000),
+		        (unsigned long long)(span_ms % 1000 / 10));
+		return false;
+	}
+	k = vm->restarts.total;
+	log_info("vm '%s': restarting (%s), restart %u", vm->desc.name,
+	         vm->restart_why, k);
+	/* The run ends: the vGPU first goes with its GGTT entries (back to
+	 * scratch) and its DMA window, so the GPU reaches nothing of the
+	 * RAM that is about to be cleared; write-protected pages become
+	 * plain RAM. INVEPT drops what the CPU cached of the old run's
+	 * translations (combined mappings of this EPTP, all VPIDs: SDM Vol.
+	 * 3C §29.4.3.1); the EPT itself is unchanged. */
+	vm_end_run(vm);
+	vm_unprotect_all(vm);
+	invept(INVEPT_SINGLE_CONTEXT, vm->ept.eptp);
+	/* Nothing of the run before survives in RAM (docs/platform.md). */
+	memset((void *)(uintptr_t)vm->desc.ram_hpa, 0, vm->desc.ram_bytes);
+	/* The vCPU from scratch: registers, FPU, MSRs, debug registers, its
+	 * local APIC (the platform builds it again). */
+	memset(&vm->vcpu, 0, sizeof(vm->vcpu));
+	vcpu_cpuid_init(&vm->vcpu, vm);
+	vm->state = VM_RUNNABLE;
+	if (!vm_build_run(vm, true)) {
+		/* What the failed step took is given back when the VM is
+		 * reported (vm_free). */
+		vm_stop(vm, "restart %u failed (the reason is above)", k);
+		return false;
+	}
+	return true;
 }
 
 unsigned vm_create_all(const struct boot_info *bi, const struct gpu_backend *be,
@@ -366,6 +463,7 @@ static void vm_vstop(struct vm *vm, const char *fmt, va_list ap)
 
 	vsnprintf(reason, sizeof(reason), fmt, ap);
 	vuart_flush(&vm->uart);
+	vm->restart_pending = false;         /* a stop wins over a restart */
 	vm->state = VM_STOPPED;
 	log_info("vm '%s': stopped: %s", vm->desc.name, reason);
 }
@@ -467,6 +565,10 @@ void vm_report_and_free(struct vm *vm)
 	if (vm->checks_passed || vm->checks_failed)
 		log_info("vm '%s': %u checks passed, %u failed", vm->desc.name,
 		         vm->checks_passed, vm->checks_failed);
+	if (vm->restarts.total)
+		log_info("vm '%s': restarted %u time(s); this report's device"
+		         " counters are its last run's", vm->desc.name,
+		         vm->restarts.total);
 	if (vm->vgpu)
 		vgpu_report(vm->vgpu);
 	vm_free(vm);

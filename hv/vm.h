@@ -17,6 +17,7 @@
 #include "hv/dev/platform.h"
 #include "hv/dev/vpci.h"
 #include "hv/dev/vuart.h"
+#include "hv/restart_limit.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmcs.h"
 
@@ -48,6 +49,18 @@ struct vm {
 	struct platform plat;        /* interrupt controllers, timers (docs/platform.md) */
 	struct vcpu vcpu;
 
+	/* What it is built from, kept for a restart (docs/platform.md,
+	 * "Reset and power-off"): the boot files stay in memory for the
+	 * whole run, the GPU backend and the partitions too. */
+	const struct boot_info *bi;
+	const struct gpu_backend *be;
+	const struct vgpu_partition *part;
+	/* A reset the guest asked for with on_reset = restart: the VM is
+	 * stopped with this set, and the scheduler rebuilds it. */
+	bool restart_pending;
+	char restart_why[48];
+	struct restart_limit restarts;
+
 	enum vm_state state;
 	bool has_exit_code;
 	uint64_t exit_code;
@@ -70,6 +83,21 @@ void vm_stop(struct vm *vm, const char *fmt, ...)
 /* Stop with a register dump of its vCPU. */
 void vm_stop_dump(struct vm *vm, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/*
+ * A VM that stopped because its guest asked for a reset and its config
+ * says on_reset = restart (restart_pending): rebuild it in place as if
+ * just created — its vCPU, devices, vGPU and test device torn down, its
+ * RAM cleared, every device back at power-on (the RTC keeps its time and
+ * CMOS RAM), its image loaded again from the copy read at boot, its vCPU
+ * at the entry state; RAM block and EPT stay. At most
+ * RESTART_LIMIT_DEFAULT restarts within RESTART_WINDOW_SECONDS: the next
+ * reset stops it as a reset loop. true: it is runnable again; false: it
+ * stays stopped (no restart asked for, a reset loop, or the rebuild
+ * failed; each logged). Called by the scheduler between turns, never
+ * from inside an exit.
+ */
+bool vm_restart(struct vm *vm);
 
 /* The closing report for a stopped VM; frees it (vm is gone after). */
 void vm_report_and_free(struct vm *vm);

@@ -42,6 +42,13 @@ enum on_exit {
 	ON_EXIT_HALT,         /* stay: park the CPU, the log stays readable */
 };
 
+/* What a guest's reset request does to its VM (docs/platform.md, "Reset
+ * and power-off"); power-off always stops it. */
+enum on_reset {
+	ON_RESET_STOP = 0,    /* the VM stops, as it does for power-off */
+	ON_RESET_RESTART,     /* rebuilt from its image, a bounded number of times */
+};
+
 /* vGPU types as GVT-g names them (sizes in DESIGN.md); NONE = no vGPU. */
 enum vgpu_type {
 	VGPU_NONE = 0,
@@ -101,6 +108,8 @@ struct vm_config {
 	 * (vmx/cpuid_features.h; names in docs/config.md). */
 	uint32_t cpuid_hide[CONFIG_CPUID_HIDE_WORDS];
 	unsigned cpuid_hide_line;
+	enum on_reset on_reset;
+	unsigned on_reset_line;
 	unsigned nmodules;
 	struct config_module module[CONFIG_MAX_MODULES];
 };
@@ -153,6 +162,7 @@ bool config_check_machine(const struct config *cfg,
 /* Names for printing; never NULL. */
 const char *config_log_level_name(enum log_level l);
 const char *config_on_exit_name(enum on_exit e);
+const char *config_on_reset_name(enum on_reset r);
 const char *config_vgpu_name(enum vgpu_type t);
 const char *config_selftest_name(enum selftest s);
 const char *config_vtd_invalidation_name(enum vtd_invalidation v);

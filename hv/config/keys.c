@@ -310,6 +310,9 @@ static const char *const vgpu_words[] = {
 	[VGPU_NONE] = "none", [VGPU_8] = "_8", [VGPU_4] = "_4",
 	[VGPU_2] = "_2",      [VGPU_1] = "_1",
 };
+static const char *const on_reset_words[] = {
+	[ON_RESET_STOP] = "stop", [ON_RESET_RESTART] = "restart",
+};
 /* For a bool member: the index is false or true. */
 static const char *const switch_words[] = { "off", "on" };
 
@@ -391,6 +394,9 @@ static const struct key_rule key_rules[KEY_COUNT] = {
 	                     .line = IN_VM(vgpu_device_line) },
 	[KEY_CPUID_HIDE] = { "cpuid_hide", SCOPE_VM, .apply = set_cpuid_hide,
 	                     .line = IN_VM(cpuid_hide_line) },
+	[KEY_ON_RESET]   = { "on_reset", SCOPE_VM,
+	                     ONE_OF(on_reset_words, IN_VM(on_reset)),
+	                     .line = IN_VM(on_reset_line) },
 };
 
 /* ---- finding a key --------------------------------------------------- */
@@ -601,6 +607,7 @@ static const char *word_of(enum key_id key, unsigned value)
 
 NAME_OF(config_log_level_name, enum log_level, KEY_LOG_LEVEL)
 NAME_OF(config_on_exit_name, enum on_exit, KEY_ON_EXIT)
+NAME_OF(config_on_reset_name, enum on_reset, KEY_ON_RESET)
 NAME_OF(config_selftest_name, enum selftest, KEY_SELFTEST)
 NAME_OF(config_vtd_invalidation_name, enum vtd_invalidation,
         KEY_VTD_INVALIDATION)

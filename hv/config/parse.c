@@ -56,6 +56,7 @@ static bool start_vm(struct parser *p, struct span name)
 	p->vm = &cfg->vm[cfg->nvms++];
 	memset(p->vm, 0, sizeof *p->vm);
 	p->vm->vgpu_device = CONFIG_VGPU_DEVICE_DEFAULT;
+	p->vm->on_reset = ON_RESET_STOP;
 	span_copy(name, p->vm->name);
 	p->vm->line = p->line;
 	memset(p->key_line, 0, sizeof p->key_line);

@@ -73,12 +73,22 @@ static bool lapic_place(struct platform *p, uint64_t gpa)
 		.base = gpa, .size = VLAPIC_PAGE, .kind = BUS_DEVICE,
 		.fn = vlapic_mmio, .arg = p->lapic, .name = "local APIC",
 	};
-	enum bus_status st = bus_add(p->vm->bus, BUS_MMIO, &r);
+	/* Over RAM the EPT maps the RAM and the guest's own accesses never
+	 * reach the bus; only emulated ones would, so the page is not put
+	 * there at all: RAM wins, consistently. */
+	bool in_ram = gpa < p->vm->ram_bytes;
+	enum bus_status st = in_ram ? BUS_EOVERLAP :
+	                     bus_add(p->vm->bus, BUS_MMIO, &r);
 
 	if (st != BUS_OK) {
-		log_warn("vm '%s': local APIC page at %#llx: %s; it decodes"
-		         " nothing there", p->vm->name, (unsigned long long)gpa,
-		         bus_status_str(st));
+		/* The guest chooses the base: a guest that keeps moving it
+		 * onto RAM or a device would fill the log, so only the first
+		 * is logged; the VM's report has the count. */
+		if (!p->lapic_move_failures)
+			log_warn("vm '%s': local APIC page at %#llx: %s; it decodes"
+			         " nothing there (further such moves are only"
+			         " counted)", p->vm->name, (unsigned long long)gpa,
+			         in_ram ? "in RAM" : bus_status_str(st));
 		p->lapic_move_failures++;
 		return false;
 	}
@@ -205,8 +215,12 @@ bool platform_init(struct platform *p, const struct vm_desc *vm,
 		          (unsigned long long)cfg->lapic.tsc_hz);
 		return false;
 	}
-	if (!vrtc_init(&p->rtc, &cfg->time, cfg->lapic.tsc_hz, plat_now,
-	               plat_rtc_irq, p)) {
+	/* The RTC of a restarting VM still points at this platform (the
+	 * platform lives in its VM and stays where it is). */
+	if (cfg->keep_rtc)
+		vrtc_reset(&p->rtc);
+	else if (!vrtc_init(&p->rtc, &cfg->time, cfg->lapic.tsc_hz, plat_now,
+	                    plat_rtc_irq, p)) {
 		log_error("vm '%s': the clock cannot start (time %04u-%02u-%02u,"
 		          " TSC %llu Hz)", vm->name, cfg->time.year, cfg->time.month,
 		          cfg->time.day, (unsigned long long)cfg->lapic.tsc_hz);
@@ -268,6 +282,10 @@ void platform_report(const struct platform *p)
 	         (unsigned long long)s->dropped_modes,
 	         (unsigned long long)s->ipis_elsewhere,
 	         (unsigned long long)s->bad_accesses);
+	if (p->lapic_move_failures)
+		log_info("vm '%s': local APIC page: %llu moves onto RAM or another"
+		         " device (it decoded nothing there)", p->vm->name,
+		         (unsigned long long)p->lapic_move_failures);
 	log_info("vm '%s': I/O APIC: %llu messages, %llu bad accesses, %llu bad"
 	         " registers, %llu lines beyond pin 23; MSIs: %llu, %llu bad"
 	         " addresses", p->vm->name,

@@ -45,13 +45,19 @@ struct platform {
 struct platform_config {
 	struct vlapic_config lapic;
 	struct vrtc_time time;       /* the clock's time now */
+	/* The VM restarts (docs/platform.md, "Reset and power-off"): this
+	 * platform was built before and its RTC keeps its time and CMOS RAM
+	 * (reset as its RESET pin does, vrtc_reset); time is not used. */
+	bool keep_rtc;
 	void (*power_request)(void *ctx, enum vpower_request r, const char *why);
 	void *power_ctx;
 };
 
 /* Build the platform of a VM whose vCPU's local APIC is lapic: its
  * devices on the bus, its ACPI tables in its RAM. false (with a log
- * line) if a device cannot be placed or the tables not built. */
+ * line) if a device cannot be placed or the tables not built. Every
+ * device starts from its power-on state, the RTC too unless
+ * cfg->keep_rtc. */
 bool platform_init(struct platform *p, const struct vm_desc *vm,
                    struct vlapic *lapic, const struct platform_config *cfg);
 

@@ -51,6 +51,7 @@ enum {
 #define ICR_LEVEL_ASSERT  (1u << 14)
 #define ICR_TRIGGER       (1u << 15)
 #define ICR_SHORTHAND(v)  (((v) >> 18) & 3)
+#define ICR_TO_SELF       (1u << 18)         /* shorthand 01: self */
 #define ICR_LO_BITS       0x000cdfffu        /* writable low-half bits */
 
 /* The shortest periodic timer a guest may program: 20 µs. A period of
@@ -76,6 +77,17 @@ static uint32_t lvt_writable(unsigned r)
 static bool is_lvt(unsigned r)
 {
 	return r == R_LVT_CMCI || (r >= R_LVT_TIMER && r <= R_LVT_ERROR);
+}
+
+/* An xAPIC offset Table 11-1 marks reserved (0x000, 0x010, 0x040-0x070,
+ * 0x290-0x2E0, 0x3A0-0x3D0, 0x3F0): an access to it sets ESR bit 7,
+ * "illegal register address" (§11.5.3). The x2APIC view raises #GP for
+ * these instead. */
+static bool is_reserved(unsigned r)
+{
+	return r < R_ID || (r > R_VER && r < R_TPR) ||
+	       (r > R_ESR && r < R_LVT_CMCI) || (r > R_TMCCT && r < R_TDCR) ||
+	       r == R_SELF_IPI;
 }
 
 /* ---- 256-bit vectors ---------------------------------------------------- */
@@ -360,6 +372,13 @@ static void send_ipi(struct vlapic *l, uint32_t lo, uint32_t dest)
 	/* An INIT level de-assert is a no-op on every CPU since P4. */
 	if (m.delivery == APIC_DM_INIT && m.level && !(lo & ICR_LEVEL_ASSERT))
 		return;
+	/* Delivery modes 011 and 111 are reserved in the ICR (§11.6.1
+	 * Figure 11-12): ExtINT comes only from LINT0 or an I/O APIC, so an
+	 * IPI must not run the 8259's INTA cycle. Nothing is sent. */
+	if (m.delivery == 3 || m.delivery == APIC_DM_EXTINT) {
+		l->stats.dropped_modes++;
+		return;
+	}
 	if ((m.delivery == APIC_DM_FIXED || m.delivery == APIC_DM_LOWEST) &&
 	    m.vector < 16) {
 		l->stats.illegal_vectors++;
@@ -511,8 +530,10 @@ static bool reg_read(struct vlapic *l, unsigned r, bool x2, uint64_t *val)
 		if (x2)
 			return false;             /* EOI, SELF_IPI, reserved */
 		*val = 0;
-		if (r != R_EOI)
+		if (is_reserved(r)) {
 			l->stats.bad_accesses++;
+			raise_error(l, ESR_ILLEGAL_REG);
+		}
 		return true;
 	}
 }
@@ -592,8 +613,9 @@ static bool reg_write(struct vlapic *l, unsigned r, bool x2, uint64_t val)
 			break;
 		if (v & ~0xffu)
 			return false;
-		take(l, &(struct apic_msg){ .vector = (uint8_t)v,
-		                            .delivery = APIC_DM_FIXED });
+		/* A fixed IPI to itself: a vector below 16 is a send error
+		 * (§11.12.11, §11.5.3), as in the ICR. */
+		send_ipi(l, ICR_TO_SELF | v, 0);
 		return true;
 	default:
 		if (is_lvt(r)) {
@@ -615,10 +637,13 @@ static bool reg_write(struct vlapic *l, unsigned r, bool x2, uint64_t val)
 		}
 		break;
 	}
-	/* ID, version, PPR, ISR/TMR/IRR, current count, reserved. */
+	/* ID, version, PPR, ISR/TMR/IRR, current count: read-only, the
+	 * write is dropped; a reserved offset is also an error. */
 	if (x2)
 		return false;
 	l->stats.bad_accesses++;
+	if (is_reserved(r))
+		raise_error(l, ESR_ILLEGAL_REG);
 	return true;
 }
 

@@ -65,6 +65,7 @@
 #define B_PIE          0x40
 #define B_AIE          0x20
 #define B_UIE          0x10
+#define B_SQWE         0x08
 #define B_DM_BINARY    0x04
 #define B_24H          0x02
 /* Register C: the flags sit where B has their enables. */
@@ -520,6 +521,16 @@ bool vrtc_init(struct vrtc *rtc, const struct vrtc_time *start,
 	rtc->base_secs = rtc->stopped_secs = secs_from_time(start);
 	rtc->base_idx = 0;
 	return true;
+}
+
+void vrtc_reset(struct vrtc *rtc)
+{
+	/* Bring the flags up to now, so that nothing before the reset sets
+	 * one later, then drop them with the enables. */
+	(void)now_advanced(rtc);
+	rtc->cmos[REG_B] &= (uint8_t)~(B_PIE | B_AIE | B_UIE | B_SQWE);
+	rtc->flags = 0;
+	update_irq(rtc);
 }
 
 uint8_t vrtc_cmos_read(struct vrtc *rtc, uint8_t index)

@@ -67,6 +67,16 @@ bool vrtc_init(struct vrtc *rtc, const struct vrtc_time *start,
                uint64_t tsc_hz, uint64_t (*now_tsc)(void *ctx),
                void (*irq)(void *ctx, bool level), void *ctx);
 
+/*
+ * The chip's RESET input, driven when the VM restarts (MC146818A data
+ * sheet, "RESET"): PIE, AIE, UIE and SQWE of register B and the flags of
+ * register C (IRQF, PF, AF, UF) are cleared and the IRQ line goes low
+ * (irq() is called if it was up); the clock, the calendar, register A,
+ * the rest of B (SET, DM, 24/12, DSE), the alarms and the CMOS RAM are
+ * kept, as a PC's battery keeps them. The counters are kept too.
+ */
+void vrtc_reset(struct vrtc *rtc);
+
 /* t + secs seconds (past year 9999 it wraps as the clock does); false,
  * t untouched, if t is no valid time. */
 bool vrtc_time_add(struct vrtc_time *t, uint64_t secs);

@@ -21,6 +21,9 @@
 #                           size and CRC-32
 #   expect-sub: NAME REGEX  an expect line in which {size} and {crc} stand
 #                           for NAME's size and CRC-32
+#   expect-any: REGEX       a line that must appear somewhere, in any order
+#                           with the others (output of VMs that run side
+#                           by side interleaves as their time slices fall)
 #   absent: REGEX           must match no line
 set -uo pipefail
 
@@ -45,7 +48,7 @@ re_quote() {
 run_case() { # CASE_FILE → 0 pass, 1 fail; reason in $why
 	local cf=$1 name dir emu="" config="" timeout=120 until="" end=kill
 	local BOCHS_MEGS=$BOCHS_MEGS QEMU_MEGS=$QEMU_MEGS BOCHS_TIME0=$BOCHS_TIME0
-	local -a expects=() absents=() files=()
+	local -a expects=() anys=() absents=() files=()
 	local key val line
 	name=$(basename "$cf" .case)
 	dir=$OUT/$name
@@ -67,6 +70,7 @@ run_case() { # CASE_FILE → 0 pass, 1 fail; reason in $why
 		until) until=$val ;;
 		end) end=$val ;;
 		expect) expects+=("$val") ;;
+		expect-any) anys+=("$val") ;;
 		absent) absents+=("$val") ;;
 		expect-sub)
 			local name=${val%% *} pat=${val#* } f size crc
@@ -167,6 +171,12 @@ run_case() { # CASE_FILE → 0 pass, 1 fail; reason in $why
 			return 1
 		fi
 		pos=$((pos + n))
+	done
+	for re in "${anys[@]}"; do
+		if ! grep -qP -- "$re" "$dir/serial.txt"; then
+			why="missing (anywhere): /$re/"
+			return 1
+		fi
 	done
 	for re in "${absents[@]}"; do
 		if line=$(grep -nP -m1 -- "$re" "$dir/serial.txt"); then

@@ -1,7 +1,8 @@
 /*
  * tests/unit/test_config_keys.c — unit tests of the newer hv/config/
  * keys: the global `time_slice` (scheduler slice, "N ms" or "N us",
- * 100us..1000ms, default 10ms) and the per-VM `testdev` switch (off/on).
+ * 100us..1000ms, default 10ms), the per-VM `testdev` switch (off/on) and
+ * the per-VM `on_reset` (stop, the default, or restart).
  * Values, defaults, and every error with its exact message and line.
  * The rest of the format is in test_config.c.
  */
@@ -320,6 +321,63 @@ static void test_testdev_scope_and_duplicates(void **state)
 
 #define T(f) cmocka_unit_test(f)
 
+/* ---- on_reset -------------------------------------------------------- */
+
+static void test_on_reset_default(void **state)
+{
+	(void)state;
+	PARSE_OK(VM_A VM_B);
+	assert_int_equal(cfg.vm[0].on_reset, ON_RESET_STOP);
+	assert_int_equal(cfg.vm[0].on_reset_line, 0);
+	assert_int_equal(cfg.vm[1].on_reset, ON_RESET_STOP);
+	assert_int_equal(cfg.vm[1].on_reset_line, 0);
+}
+
+static void test_on_reset_values(void **state)
+{
+	(void)state;
+	PARSE_OK(vm_a_with("on_reset = restart"));
+	assert_int_equal(cfg.vm[0].on_reset, ON_RESET_RESTART);
+	assert_int_equal(cfg.vm[0].on_reset_line, 4);
+	PARSE_OK(vm_a_with("on_reset = stop"));
+	assert_int_equal(cfg.vm[0].on_reset, ON_RESET_STOP);
+	assert_int_equal(cfg.vm[0].on_reset_line, 4);
+	PARSE_OK(vm_a_with("on_reset=\"restart\"   # rebuild it"));
+	assert_int_equal(cfg.vm[0].on_reset, ON_RESET_RESTART);
+	/* per VM: a restarts, b keeps the default, c says stop */
+	PARSE_OK(VM_A "on_reset = restart\n" VM_B
+	         "[vm c]\non_reset = stop\nmemory = 4M\nimage = /c.elf\n");
+	assert_int_equal(cfg.vm[0].on_reset, ON_RESET_RESTART);
+	assert_int_equal(cfg.vm[1].on_reset, ON_RESET_STOP);
+	assert_int_equal(cfg.vm[1].on_reset_line, 0);
+	assert_int_equal(cfg.vm[2].on_reset, ON_RESET_STOP);
+	assert_int_equal(cfg.vm[2].on_reset_line, 9);
+	assert_string_equal(config_on_reset_name(ON_RESET_STOP), "stop");
+	assert_string_equal(config_on_reset_name(ON_RESET_RESTART), "restart");
+	assert_string_equal(config_on_reset_name((enum on_reset)2), "?");
+}
+
+static void test_on_reset_errors(void **state)
+{
+	(void)state;
+	EXPECT_ERROR(vm_a_with("on_reset = reboot"), 4,
+	             "invalid value 'reboot' for 'on_reset' (expected stop or "
+	             "restart)");
+	EXPECT_ERROR(vm_a_with("on_reset = Restart"), 4,
+	             "invalid value 'Restart' for 'on_reset' (expected stop or "
+	             "restart)");
+	EXPECT_ERROR(vm_a_with("on_reset = restart stop"), 4,
+	             "invalid value 'restart stop' for 'on_reset' (expected "
+	             "stop or restart)");
+	EXPECT_ERROR(vm_a_with("on_reset ="), 4, "missing value for 'on_reset'");
+	EXPECT_ERROR(vm_a_with("on_reset = stop\non_reset = restart"), 5,
+	             "duplicate key 'on_reset' (first set on line 4)");
+	EXPECT_ERROR("on_reset = restart\n" VM_A, 1,
+	             "key 'on_reset' belongs in a [vm NAME] section");
+	EXPECT_ERROR(vm_a_with("on_rest = restart"), 4,
+	             "unknown key 'on_rest' (did you mean 'on_reset'?)");
+}
+
 /* ---- vgpu_device ------------------------------------------------------ */
 
 /* Every GT2 ID of the device table (gpu/gen9_ids.c) is accepted: 38 of
@@ -469,6 +527,9 @@ int main(void)
 		T(test_vgpu_device_errors),
 		T(test_vtd_invalidation),
 		T(test_gpu_dma),
+		T(test_on_reset_default),
+		T(test_on_reset_values),
+		T(test_on_reset_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

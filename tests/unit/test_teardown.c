@@ -27,6 +27,7 @@
 #include "gpu/gen9_ids.h"
 #include "gpu/gpu_dma.h"
 #include "gpu/vgpu.h"
+#include "hv/dev/irq.h"
 #include "hv/dev/bus.h"
 #include "hv/dev/dev.h"
 #include "hv/dev/testdev.h"
@@ -107,6 +108,18 @@ static uint64_t r64(void *c, uint32_t o) { (void)c; (void)o; return 0; }
 static void w64(void *c, uint32_t o, uint64_t v) { (void)c; (void)o; (void)v; }
 static uint64_t now(void *c) { (void)c; return 0; }
 static const struct gen9_mmio quiet_mmio = { r32, w32, r64, w64, now, NULL, NULL };
+
+/* The interrupt router: what the vGPU's MSI sends. */
+static unsigned msis;
+static uint64_t msi_addr;
+static uint32_t msi_data;
+void virq_msi(struct virq *irq, uint64_t addr, uint32_t data)
+{
+	(void)irq;
+	msis++;
+	msi_addr = addr;
+	msi_data = data;
+}
 
 /* ---- the VM a device sees ---------------------------------------------- */
 
@@ -199,6 +212,43 @@ static void test_vgpu_create_fails_at_every_step(void **state)
 	expect_nothing_left("vgpu, DMA window refused", 0);
 }
 
+/* The vGPU's MSI goes out as the guest programmed its capability
+ * (PCI 3.0 §6.8.1: control at +2, address at +4/+8, data at +12; the
+ * vGPU's capability is at 0x90), and only with MSI enabled and bus
+ * mastering on. */
+static void test_vgpu_msi_as_programmed(void **state)
+{
+	struct vgpu_partition part = { { 0x8000000, 64u << 20 },
+	                               { 0x58000000, 384u << 20 }, 4, 4 };
+	struct vgpu *g;
+
+	(void)state;
+	g = vgpu_create(&vm, &be, VGPU_8, &part, 0x1912, 4);
+	assert_non_null(g);
+	msis = 0;
+	assert_false(vgpu_send_msi(g));                /* MSI off */
+	vpci_cfg_write(&g->pci, 0x94, 4, 0xfee01000);  /* APIC ID 1 */
+	vpci_cfg_write(&g->pci, 0x98, 4, 0);
+	vpci_cfg_write(&g->pci, 0x9c, 2, 0x4041);      /* level, vector 0x41 */
+	vpci_cfg_write(&g->pci, 0x92, 2, 1);           /* enable */
+	vpci_cfg_write(&g->pci, PCI_COMMAND, 2, PCI_CMD_MEM);
+	assert_false(vgpu_send_msi(g));                /* no bus mastering */
+	vpci_cfg_write(&g->pci, PCI_COMMAND, 2, PCI_CMD_MEM | PCI_CMD_MASTER);
+	assert_true(vgpu_send_msi(g));
+	assert_int_equal(msis, 1);
+	assert_int_equal(msi_addr, 0xfee01000);
+	assert_int_equal(msi_data, 0x4041);
+	/* A hostile upper address goes to the router as written: the router
+	 * refuses what is not 0xFEExxxxx (test_irq). */
+	vpci_cfg_write(&g->pci, 0x98, 4, 0x1);
+	assert_true(vgpu_send_msi(g));
+	assert_int_equal(msi_addr, 0x1fee01000ull);
+	assert_int_equal(g->stats.msi_sent, 2);
+	assert_int_equal(g->stats.msi_suppressed, 2);
+	vgpu_destroy(g);
+	expect_nothing_left("vgpu, MSI", 0);
+}
+
 static void test_testdev_attach_fails_and_detaches(void **state)
 {
 	struct testdev *td;
@@ -228,6 +278,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_vgpu_create_fails_at_every_step,
+		                                setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vgpu_msi_as_programmed,
 		                                setup, teardown),
 		cmocka_unit_test_setup_teardown(test_testdev_attach_fails_and_detaches,
 		                                setup, teardown),

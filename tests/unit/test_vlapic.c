@@ -546,6 +546,78 @@ static void test_icr_self_and_others(void **state)
 	assert_true(l.nmi_pending);
 }
 
+/* ICR delivery modes 011 and 111 are reserved (§11.6.1): an ExtINT
+ * IPI must not run the 8259's INTA cycle nor inject its vector. */
+static void test_icr_reserved_modes(void **state)
+{
+	(void)state;
+	enable();
+	wr(ICR_LO, (1u << 18) | (7u << 8) | 0x40);   /* ExtINT to self */
+	wr(ICR_LO, (2u << 18) | (7u << 8));          /* ExtINT to all */
+	wr(ICR_LO, (1u << 18) | (3u << 8) | 0x41);   /* mode 011 to self */
+	assert_false(l.extint_pending);
+	assert_false(vlapic_has_work(&l));
+	assert_int_equal(w.intas, 0);
+	assert_int_equal(l.stats.dropped_modes, 3);
+	assert_int_equal(l.stats.accepted, 0);
+	wr(ESR, 0);
+	assert_int_equal(rd(ESR), 0);
+}
+
+/* Reserved offsets of Table 11-1: read 0, writes dropped, ESR bit 7
+ * (illegal register address), the error LVT raised; read-only
+ * registers are dropped without an error (§11.5.3). */
+static void test_reserved_register_esr(void **state)
+{
+	static const unsigned reserved[] = { 0x000, 0x010, 0x040, 0x070, 0x290,
+	                                     0x2e0, 0x3a0, 0x3d0, 0x3f0 };
+	unsigned i;
+
+	(void)state;
+	setup_cfg(false, true);                       /* no x2APIC */
+	enable();
+	for (i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++) {
+		wr(ESR, 0);
+		wr(ESR, 0);
+		assert_int_equal(rd(reserved[i]), 0);
+		wr(ESR, 0);
+		assert_int_equal(rd(ESR), 1u << 7);
+		wr(reserved[i], 0xffffffff);
+		wr(ESR, 0);
+		assert_int_equal(rd(ESR), 1u << 7);
+	}
+	wr(ID, 0x05000000);                          /* read-only: no error */
+	wr(VER, 0);
+	wr(PPR, 0xff);
+	wr(ISR, 0xffffffff);
+	wr(TMCCT, 1);
+	(void)rd(EOI);                               /* write-only: no error */
+	wr(ESR, 0);
+	assert_int_equal(rd(ESR), 0);
+	wr(LVT_ERROR, 0x33);                         /* error LVT unmasked */
+	(void)rd(0x3a0);
+	assert_int_equal(vlapic_pending(&l), 0x33);
+}
+
+/* The x2APIC SELF IPI register sends: vector 0-15 sets "send illegal
+ * vector" (§11.5.3, §11.12.11) and delivers nothing. */
+static void test_x2apic_self_ipi_illegal(void **state)
+{
+	uint64_t v;
+
+	(void)state;
+	enable();
+	assert_true(vlapic_msr_write(&l, MSR_APIC_BASE, 0xfee00000ull | (3u << 10)));
+	assert_true(vlapic_msr_write(&l, 0x83f, 3));
+	assert_true(vlapic_msr_write(&l, 0x828, 0));
+	assert_true(vlapic_msr_read(&l, 0x828, &v));
+	assert_int_equal(v, 1u << 5);
+	assert_int_equal(vlapic_pending(&l), -1);
+	assert_int_equal(l.stats.illegal_vectors, 1);
+	assert_true(vlapic_msr_write(&l, 0x83f, 0x44));
+	assert_int_equal(vlapic_pending(&l), 0x44);
+}
+
 static void test_lint0_extint(void **state)
 {
 	(void)state;
@@ -618,6 +690,9 @@ int main(void)
 		cmocka_unit_test_setup(test_x2apic_icr, setup),
 		cmocka_unit_test_setup(test_mmio_odd_accesses, setup),
 		cmocka_unit_test_setup(test_icr_self_and_others, setup),
+		cmocka_unit_test_setup(test_icr_reserved_modes, setup),
+		cmocka_unit_test_setup(test_reserved_register_esr, setup),
+		cmocka_unit_test_setup(test_x2apic_self_ipi_illegal, setup),
 		cmocka_unit_test_setup(test_lint0_extint, setup),
 		cmocka_unit_test_setup(test_cr8_is_tpr, setup),
 		cmocka_unit_test_setup(test_logical_destinations, setup),

@@ -11,8 +11,10 @@
  * reset, the first update 500 ms after) and single fields while running;
  * periodic, alarm (exact, "don't care", 12-hour, after a long gap) and
  * update-ended interrupts with register C's read-to-clear and the line
- * held until then, vrtc_next_event(); hostile input (times that are no
- * time, index 0xff, wide accesses, writes to C and D).
+ * held until then, vrtc_next_event(); the RESET input of a VM restart
+ * (enables and flags cleared, the line lowered, time, format, alarms
+ * and RAM kept, a stopped clock still stopped); hostile input (times
+ * that are no time, index 0xff, wide accesses, writes to C and D).
  */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -792,6 +794,59 @@ static void test_cmos_ram(void **state)
 	assert_int_equal(irq_calls, 0);
 }
 
+/* A restart's RESET: enables and flags gone, the line down; the time,
+ * the format, the alarms and the RAM stay (battery-backed). */
+static void test_reset_pin(void **state)
+{
+	unsigned i;
+
+	(void)state;
+	start(2024, 6, 15, 10, 0, 0);
+	for (i = 0x0e; i < 0x80; i++)
+		if (i != 0x32)
+			wr((uint8_t)i, (uint8_t)(i * 7));
+	wr(1, 0xc0);                                    /* alarm: any second */
+	wr(REG_B, H24 | BIN | PIE | AIE | UIE | 0x08);  /* 0x08: SQWE */
+	tsc_now += 3 * HZ + 10 * MS;
+	vrtc_tick(&rtc, tsc_now);
+	assert_true(irq_line);
+	irq_calls = 0;
+	vrtc_reset(&rtc);
+	assert_false(irq_line);
+	assert_int_equal(irq_calls, 1);
+	assert_int_equal(vrtc_next_event(&rtc), NEVER);
+	assert_int_equal(rd(REG_B), H24 | BIN);
+	assert_int_equal(rd(REG_C), 0);
+	assert_int_equal(rd(REG_A), 0x26);
+	assert_int_equal(rd(1), 0xc0);
+	/* binary now: 10:00:03 */
+	assert_int_equal(rd(4), 10);
+	assert_int_equal(rd(2), 0);
+	assert_int_equal(rd(0), 3);
+	for (i = 0x0e; i < 0x80; i++)
+		if (i != 0x32 && rd((uint8_t)i) != (uint8_t)(i * 7))
+			fail_msg("CMOS %#x lost its byte in the reset", i);
+	/* Nothing from before the reset raises a flag after it, and the
+	 * clock goes on. */
+	tsc_now += 2 * HZ;
+	vrtc_tick(&rtc, tsc_now);
+	assert_false(irq_line);
+	assert_int_equal(rd(REG_C), 0x50);            /* PF, UF: no IRQF */
+	assert_int_equal(rd(0), 5);
+	/* A stopped clock stays stopped at its time; a line that is low
+	 * stays so without a call. */
+	wr(REG_B, SET | H24 | BIN);
+	tsc_now += 10 * HZ;
+	irq_calls = 0;
+	vrtc_reset(&rtc);
+	assert_int_equal(irq_calls, 0);
+	assert_int_equal(rd(REG_B), SET | H24 | BIN);
+	tsc_now += 10 * HZ;
+	assert_int_equal(rd(4), 10);
+	assert_int_equal(rd(2), 0);
+	assert_int_equal(rd(0), 5);
+}
+
 static void test_wide_accesses(void **state)
 {
 	static const unsigned sizes[] = { 2, 4, 8 };
@@ -920,6 +975,7 @@ int main(void)
 		T(test_irq_held_until_c),
 		T(test_stale_now),
 		T(test_cmos_ram),
+		T(test_reset_pin),
 		T(test_wide_accesses),
 		T(test_divider_other_time_bases),
 		T(test_random_hostile),
