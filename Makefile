@@ -114,6 +114,7 @@ PURE_C     += hv/dev/vrtc.c
 PURE_C     += hv/dev/vpower.c
 PURE_C     += hv/dev/vpmtimer.c
 PURE_C     += hv/restart_limit.c
+PURE_C     += hv/dev/vhpet.c
 
 UNIT_C     := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_C:tests/unit/%.c=$(BUILD)/unit/%)

@@ -3,7 +3,7 @@
  *
  * Layout in the buffer (every table 16-byte aligned, the FACS 64-byte
  * aligned as ACPI 6.4 §5.2.10 requires):
- *   RSDP, FACS, XSDT -> {FADT, MADT, MCFG}, FADT -> {FACS, DSDT}.
+ *   RSDP, FACS, XSDT -> {FADT, MADT, MCFG, HPET}, FADT -> {FACS, DSDT}.
  * No RSDT: an RSDP of revision 2 names the XSDT, which every OS since
  * ACPI 2.0 uses in preference (§5.2.5.3), Linux included; RsdtAddress is 0.
  * The FADT names the FACS and DSDT by their 64-bit fields only: the
@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "hv/dev/acpi_build.h"
+#include "hv/dev/vhpet.h"
 #include "dsdt_aml.h"   /* generated from hv/dev/dsdt.asl: dsdt_aml[] */
 
 /* The numbers the DSDT spells out must add up (see acpi_map.h). */
@@ -29,6 +30,7 @@ _Static_assert(ACPI_MAP_ECAM_BUS_COUNT ==
                ACPI_MAP_ECAM_BUS_END - ACPI_MAP_ECAM_BUS_START + 1, "ecam");
 _Static_assert(ACPI_MAP_ECAM_SIZE == ACPI_MAP_ECAM_BUS_COUNT << 20, "ecam");
 _Static_assert(ACPI_MAP_TABLES_GPA % 64 == 0, "FACS alignment");
+_Static_assert(ACPI_MAP_HPET_SIZE == VHPET_SIZE, "HPET block");
 
 #define OEM_TABLE_ID   "BAREGTVM"
 #define OEM_REVISION   1u
@@ -89,14 +91,16 @@ _Static_assert(ACPI_MAP_TABLES_GPA % 64 == 0, "FACS alignment");
 
 /* Generic Address Structure, §5.2.3.2. */
 #define GAS_LEN          12
+#define GAS_SYSTEM_MEMORY 0
 #define GAS_SYSTEM_IO    1
+#define GAS_ACCESS_UNDEFINED 0
 #define GAS_ACCESS_BYTE  1
 #define GAS_ACCESS_WORD  2
 #define GAS_ACCESS_DWORD 3
 
 /* XSDT, §5.2.8. */
 #define XSDT_REVISION    1
-#define XSDT_ENTRIES     3
+#define XSDT_ENTRIES     4
 
 /* MADT, §5.2.12. */
 #define MADT_REVISION        5
@@ -122,6 +126,19 @@ _Static_assert(ACPI_MAP_TABLES_GPA % 64 == 0, "FACS alignment");
 #define MCFG_ALLOC       44
 #define MCFG_ALLOC_LEN   16
 #define MCFG_LEN         (MCFG_ALLOC + MCFG_ALLOC_LEN)
+
+/* HPET, IA-PC HPET Specification 1.0a §3.2.4 (Table 3). */
+#define HPET_REVISION    1
+#define HPET_BLOCK_ID    36     /* Event Timer Block ID: GCAP_ID 31:0 */
+#define HPET_BASE        40     /* Base Address, a GAS */
+#define HPET_NUMBER      52
+#define HPET_MIN_TICK    53     /* Main Counter Minimum Clock_tick in
+                                 * Periodic Mode */
+#define HPET_PAGE_PROT   55     /* Page Protection and OEM Attribute */
+#define HPET_LEN         56
+/* No timer has a periodic mode (hv/dev/vhpet.h), so the minimum tick
+ * says nothing; 128 is what Intel firmware puts there. */
+#define HPET_MIN_TICK_VALUE 128
 
 const uint8_t *acpi_dsdt_aml(size_t *len)
 {
@@ -165,6 +182,8 @@ void acpi_platform_default(struct acpi_platform *p)
 	 */
 	p->iapc_boot_arch = ACPI_IAPC_LEGACY_DEVICES | ACPI_IAPC_VGA_NOT_PRESENT;
 	p->rtc_century = 0;
+	p->hpet_gpa = ACPI_MAP_HPET_GPA;
+	p->hpet_block_id = VHPET_BLOCK_ID;
 }
 
 /* ---- little-endian stores and checksums ------------------------------ */
@@ -312,6 +331,9 @@ static bool acpi_check(const struct acpi_platform *p, char *err, size_t errlen)
 		     ACPI_MAP_PM1A_EVT_PORT, ACPI_MAP_PM1A_CNT_PORT);
 	if (p->reset_port == 0)
 		FAIL("acpi: no reset port");
+	if (p->hpet_gpa != ACPI_MAP_HPET_GPA)
+		FAIL("acpi: HPET at 0x%x, but the DSDT reserves 0x%x",
+		     (unsigned)p->hpet_gpa, (unsigned)ACPI_MAP_HPET_GPA);
 	return true;
 }
 
@@ -445,6 +467,25 @@ static void build_mcfg(uint8_t *t, const struct acpi_platform *p)
 	sdt_finish(t);
 }
 
+static void build_hpet(uint8_t *t, const struct acpi_platform *p)
+{
+	sdt_header(t, "HPET", HPET_LEN, HPET_REVISION, p);
+	wr32(t, HPET_BLOCK_ID, p->hpet_block_id);
+	/* System memory, 64-bit registers at offset 0; access size
+	 * undefined (0): the block takes 32- and 64-bit accesses, which no
+	 * single GAS access size says. */
+	wr8(t, HPET_BASE, GAS_SYSTEM_MEMORY);
+	wr8(t, HPET_BASE + 1, 64);
+	wr8(t, HPET_BASE + 2, 0);
+	wr8(t, HPET_BASE + 3, GAS_ACCESS_UNDEFINED);
+	wr64(t, HPET_BASE + 4, p->hpet_gpa);
+	wr8(t, HPET_NUMBER, 0);
+	wr16(t, HPET_MIN_TICK, HPET_MIN_TICK_VALUE);
+	/* No page protection guarantee, no OEM attributes. */
+	wr8(t, HPET_PAGE_PROT, 0);
+	sdt_finish(t);
+}
+
 static void build_dsdt(uint8_t *t, const struct acpi_platform *p)
 {
 	memcpy(t, dsdt_aml, sizeof(dsdt_aml));
@@ -468,7 +509,7 @@ bool acpi_build(const struct acpi_platform *p, uint8_t *buf, size_t len,
                 size_t errlen)
 {
 	struct acpi_out o = { buf, len, 0, gpa };
-	uint8_t *rsdp, *facs, *xsdt, *fadt, *madt, *mcfg, *dsdt;
+	uint8_t *rsdp, *facs, *xsdt, *fadt, *madt, *mcfg, *hpet, *dsdt;
 	uint64_t rsdp_gpa = 0, facs_gpa = 0, xsdt_gpa = 0, dsdt_gpa = 0;
 	uint64_t entry[XSDT_ENTRIES] = { 0 };
 
@@ -492,8 +533,10 @@ bool acpi_build(const struct acpi_platform *p, uint8_t *buf, size_t len,
 	fadt = acpi_take(&o, FADT_LEN, 16, &entry[0]);
 	madt = acpi_take(&o, madt_len(p), 16, &entry[1]);
 	mcfg = acpi_take(&o, MCFG_LEN, 16, &entry[2]);
+	hpet = acpi_take(&o, HPET_LEN, 16, &entry[3]);
 	dsdt = acpi_take(&o, sizeof(dsdt_aml), 16, &dsdt_gpa);
-	if (!rsdp || !facs || !xsdt || !fadt || !madt || !mcfg || !dsdt)
+	if (!rsdp || !facs || !xsdt || !fadt || !madt || !mcfg || !hpet ||
+	    !dsdt)
 		FAIL("acpi: %zu bytes are too few for the tables", len);
 
 	build_facs(facs);
@@ -501,6 +544,7 @@ bool acpi_build(const struct acpi_platform *p, uint8_t *buf, size_t len,
 	build_fadt(fadt, p, facs_gpa, dsdt_gpa);
 	build_madt(madt, p);
 	build_mcfg(mcfg, p);
+	build_hpet(hpet, p);
 	build_xsdt(xsdt, p, entry);
 	build_rsdp(rsdp, p, xsdt_gpa);
 	*rsdp_gpa_out = rsdp_gpa;

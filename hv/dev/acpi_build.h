@@ -1,12 +1,14 @@
 /*
  * hv/dev/acpi_build.h — a VM's ACPI tables, built from a description of
  * its platform into a buffer that the VM will see at a given GPA: RSDP,
- * XSDT, FADT, FACS, DSDT, MADT, MCFG (docs/platform.md, "ACPI tables").
+ * XSDT, FADT, FACS, DSDT, MADT, MCFG, HPET (docs/platform.md, "ACPI
+ * tables").
  * Pure: no hardware, no globals; the DSDT is AML that iasl compiled from
  * hv/dev/dsdt.asl, copied in.
  * Layouts: ACPI 6.4 §5.2.5.3 (RSDP), §5.2.6 (table header), §5.2.8
  * (XSDT), §5.2.9 (FADT), §5.2.10 (FACS), §5.2.11.1 (DSDT), §5.2.12
- * (MADT); PCI Firmware Specification 3.2 §4.1.2 (MCFG).
+ * (MADT); PCI Firmware Specification 3.2 §4.1.2 (MCFG); IA-PC HPET
+ * Specification 1.0a §3.2.4 (HPET).
  */
 #ifndef BAREGT_HV_DEV_ACPI_BUILD_H
 #define BAREGT_HV_DEV_ACPI_BUILD_H
@@ -61,6 +63,8 @@ struct acpi_platform {
 	uint16_t sci_gsi;         /* an ISA IRQ: the FADT's SCI_INT */
 	uint16_t iapc_boot_arch;  /* ACPI_IAPC_* */
 	uint8_t rtc_century;      /* CMOS index of the century byte, 0 = none */
+	uint32_t hpet_gpa;        /* must match the DSDT (acpi_map.h) */
+	uint32_t hpet_block_id;   /* the block's GCAP_ID bits 31:0 */
 };
 
 /*
@@ -68,7 +72,8 @@ struct acpi_platform {
  * of acpi_map.h, IOAPIC ID 0 with GSI base 0, overrides IRQ 0 -> GSI 2
  * (edge, high) and IRQ 9 -> GSI 9 (level, high, the SCI), NMI on LINT1,
  * reset by 0x06 to port 0xCF9, legacy devices present, no VGA, MSI
- * supported, no 8042 described (see acpi_build.c).
+ * supported, no 8042 described (see acpi_build.c), the HPET of
+ * hv/dev/vhpet.h.
  */
 void acpi_platform_default(struct acpi_platform *p);
 

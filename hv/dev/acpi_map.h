@@ -17,6 +17,11 @@
 #define ACPI_MAP_LAPIC_GPA       0xFEE00000
 #define ACPI_MAP_IOAPIC_GPA      0xFEC00000
 
+/* The HPET block (IA-PC HPET 1.0a §2.3, hv/dev/vhpet.h): 1 KiB, where
+ * Intel chipsets put it. */
+#define ACPI_MAP_HPET_GPA        0xFED00000
+#define ACPI_MAP_HPET_SIZE       0x400
+
 /* PCI ECAM (PCI Express Base 4.0 §7.2.2: 1 MiB per bus). */
 #define ACPI_MAP_ECAM_GPA        0xD0000000
 #define ACPI_MAP_ECAM_BUS_START  0

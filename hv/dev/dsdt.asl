@@ -22,6 +22,10 @@
  *  - \_SB.MBRS, PNP0C02 "motherboard resources": the ECAM range (Linux
  *    uses MCFG's ECAM only once it finds it reserved here or in e820;
  *    arch/x86/pci/mmconfig-shared.c) and the PM1a ports.
+ *  - \_SB.HPET, PNP0103 (the HPET's ID in the IA-PC HPET 1.0a spec's
+ *    ACPI section): the block's 1 KiB (hv/dev/vhpet.h). Linux finds it through
+ *    the HPET table; the device keeps the OS from handing the range to
+ *    anything else. No interrupt resources: the block has none.
  *  - \_S5 (§7.4.2): SLP_TYP for soft off, in PM1a_CNT bits 12:10.
  */
 #include "acpi_map.h"
@@ -82,6 +86,16 @@ DefinitionBlock ("", "DSDT", 2, "BAREGT", "BAREGTVM", 1)
                     ACPI_MAP_PM1_CNT_LEN)
                 IO (Decode16, ACPI_MAP_PM_TMR_PORT, ACPI_MAP_PM_TMR_PORT, 0x01,
                     ACPI_MAP_PM_TMR_LEN)
+            })
+        }
+
+        Device (HPET)
+        {
+            Name (_HID, EisaId ("PNP0103"))
+            Name (_UID, 0)
+            Name (_CRS, ResourceTemplate ()
+            {
+                Memory32Fixed (ReadWrite, ACPI_MAP_HPET_GPA, ACPI_MAP_HPET_SIZE)
             })
         }
     }

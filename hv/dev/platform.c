@@ -186,6 +186,8 @@ static const struct plat_range plat_ranges[] = {
 	  DEV(power), "ACPI PM1" },
 	{ BUS_PIO, ACPI_MAP_PM_TMR_PORT, VPMTIMER_PORTS, vpmtimer_bus,
 	  DEV(pmtimer), "ACPI PM timer" },
+	{ BUS_MMIO, ACPI_MAP_HPET_GPA, ACPI_MAP_HPET_SIZE, vhpet_bus_mmio,
+	  DEV(hpet), "HPET" },
 };
 
 bool platform_init(struct platform *p, const struct vm_desc *vm,
@@ -206,6 +208,11 @@ bool platform_init(struct platform *p, const struct vm_desc *vm,
 	vpower_init(&p->power, plat_power, p);
 	if (!vpmtimer_init(&p->pmtimer, cfg->lapic.tsc_hz, plat_now, p)) {
 		log_error("vm '%s': no PM timer without a TSC rate", vm->name);
+		return false;
+	}
+	if (!vhpet_init(&p->hpet, cfg->lapic.tsc_hz, plat_now, p)) {
+		log_error("vm '%s': no HPET with a TSC rate of %llu Hz", vm->name,
+		          (unsigned long long)cfg->lapic.tsc_hz);
 		return false;
 	}
 	/* The RTC of a restarting VM still points at this platform (the
@@ -236,11 +243,13 @@ bool platform_init(struct platform *p, const struct vm_desc *vm,
 	if (!lapic_place(p, vlapic_page_gpa(lapic)) || !platform_acpi(p))
 		return false;
 	log_info("vm '%s': platform: local APIC at %#llx (x2APIC %s, TSC deadline"
-	         " %s), I/O APIC at %#llx, 8259 pair, RTC, ACPI tables at %#llx",
+	         " %s), I/O APIC at %#llx, 8259 pair, RTC, PM timer, HPET at"
+	         " %#llx, ACPI tables at %#llx",
 	         vm->name, (unsigned long long)p->lapic_gpa,
 	         cfg->lapic.x2apic ? "yes" : "no",
 	         cfg->lapic.tsc_deadline ? "yes" : "no",
 	         (unsigned long long)ACPI_MAP_IOAPIC_GPA,
+	         (unsigned long long)ACPI_MAP_HPET_GPA,
 	         (unsigned long long)p->rsdp_gpa);
 	return true;
 }
@@ -286,4 +295,12 @@ void platform_report(const struct platform *p)
 	         (unsigned long long)(p->ioapic.count.bad_pin + p->irq.bad_lines),
 	         (unsigned long long)p->irq.msis,
 	         (unsigned long long)p->irq.bad_msis);
+	log_info("vm '%s': timers: HPET %llu bad accesses, %llu to reserved"
+	         " registers, %llu writes to GCAP_ID, %llu counter writes while"
+	         " running; PM timer %llu bad accesses", p->vm->name,
+	         (unsigned long long)p->hpet.count.bad_access,
+	         (unsigned long long)p->hpet.count.reserved,
+	         (unsigned long long)p->hpet.count.read_only_writes,
+	         (unsigned long long)p->hpet.count.running_writes,
+	         (unsigned long long)p->pmtimer.bad_access);
 }

@@ -1,7 +1,7 @@
 /*
  * hv/dev/platform.h — a VM's virtual platform (docs/platform.md): the
  * local APIC of its vCPU, the I/O APIC, the 8259 pair, the CMOS clock,
- * reset and power-off, the interrupt router between them, and its ACPI
+ * the PM timer and the HPET (counters only), reset and power-off, the interrupt router between them, and its ACPI
  * tables, built together and put on its bus. The exit path sees three
  * things: the next timer event, firing what is due, and (through the
  * vLAPIC) whether an interrupt waits.
@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include "hv/dev/dev.h"
 #include "hv/dev/irq.h"
+#include "hv/dev/vhpet.h"
 #include "hv/dev/vioapic.h"
 #include "hv/dev/vlapic.h"
 #include "hv/dev/vpic.h"
@@ -30,6 +31,7 @@ struct platform {
 	struct vrtc rtc;
 	struct vpower power;
 	struct vpmtimer pmtimer;
+	struct vhpet hpet;
 	uint64_t rtc_next;           /* vrtc_next_event(), kept current */
 	uint64_t lapic_gpa;          /* its page on the bus, 0: none */
 	uint64_t lapic_move_failures;

@@ -3,9 +3,10 @@
  * VM's ACPI tables. Every table's signature, length and checksum (the
  * RSDP's two checksums); every pointer lands inside the buffer, on a
  * table of the right signature, with no two tables overlapping; the FADT,
- * FACS, MADT and MCFG fields docs/platform.md asks for, at the offsets of
- * ACPI 6.4 §5.2.5.3 (RSDP), §5.2.9 (FADT), §5.2.10 (FACS), §5.2.12
- * (MADT) and PCI Firmware 3.2 §4.1.2 (MCFG); hv/acpi.c (the host-side
+ * FACS, MADT, MCFG and HPET fields docs/platform.md asks for, at the
+ * offsets of ACPI 6.4 §5.2.5.3 (RSDP), §5.2.9 (FADT), §5.2.10 (FACS),
+ * §5.2.12 (MADT), PCI Firmware 3.2 §4.1.2 (MCFG) and IA-PC HPET 1.0a
+ * §3.2.4 (HPET, its block ID that of hv/dev/vhpet.h); hv/acpi.c (the host-side
  * parser) reads the set; refusals of bad descriptions and short buffers;
  * and iasl's disassembler reads every table without a complaint.
  */
@@ -25,6 +26,7 @@
 
 #include "hv/acpi.h"
 #include "hv/dev/acpi_build.h"
+#include "hv/dev/vhpet.h"
 
 #define BUF_LEN  ACPI_MAP_TABLES_SIZE
 #define BUF_GPA  ACPI_MAP_TABLES_GPA
@@ -153,26 +155,27 @@ static void test_rsdp(void **state)
 	assert_int_equal(BUF_GPA % 16, 0);         /* found by the BIOS scan */
 }
 
-static void test_xsdt_lists_fadt_madt_mcfg(void **state)
+static void test_xsdt_lists_fadt_madt_mcfg_hpet(void **state)
 {
 	const uint8_t *x;
 
 	(void)state;
 	build_default();
 	x = table_at(rd64(buf + 24), "XSDT", HDR_LEN);
-	assert_int_equal(rd32(x + 4), HDR_LEN + 3 * 8);
+	assert_int_equal(rd32(x + 4), HDR_LEN + 4 * 8);
 	assert_int_equal(x[8], 1);
 	assert_memory_equal(x + 10, "BAREGT", 6);
 	table_at(rd64(x + HDR_LEN), "FACP", 276);
 	table_at(rd64(x + HDR_LEN + 8), "APIC", 44);
 	table_at(rd64(x + HDR_LEN + 16), "MCFG", 60);
+	table_at(rd64(x + HDR_LEN + 24), "HPET", 56);
 }
 
 /* Every table in its own bytes, all in the buffer, nothing after the
  * last one but zeros. */
 static void test_tables_do_not_overlap(void **state)
 {
-	struct { uint64_t at; uint32_t len; } t[7];
+	struct { uint64_t at; uint32_t len; } t[8];
 	const uint8_t *fadt;
 	unsigned n = 0, i, j;
 	uint64_t end = 0;
@@ -186,6 +189,8 @@ static void test_tables_do_not_overlap(void **state)
 	t[n].at = (uint64_t)(xsdt_entry("APIC") - buf) + BUF_GPA;
 	t[n].len = rd32(buf + (t[n].at - BUF_GPA) + 4); n++;
 	t[n].at = (uint64_t)(xsdt_entry("MCFG") - buf) + BUF_GPA;
+	t[n].len = rd32(buf + (t[n].at - BUF_GPA) + 4); n++;
+	t[n].at = (uint64_t)(xsdt_entry("HPET") - buf) + BUF_GPA;
 	t[n].len = rd32(buf + (t[n].at - BUF_GPA) + 4); n++;
 	t[n].at = rd64(fadt + 132); t[n++].len = 64;
 	t[n].at = rd64(fadt + 140);
@@ -413,6 +418,33 @@ static void test_mcfg(void **state)
 	assert_int_equal(rd32(m + 56), 0);
 }
 
+/* ---- HPET -------------------------------------------------------------------- */
+
+static void test_hpet(void **state)
+{
+	const uint8_t *h;
+
+	(void)state;
+	build_default();
+	h = xsdt_entry("HPET");
+	assert_int_equal(rd32(h + 4), 56);
+	assert_int_equal(h[8], 1);                       /* revision */
+	assert_memory_equal(h + 10, "BAREGT", 6);
+	/* Event Timer Block ID = GCAP_ID bits 31:0: vendor 0x8086, no
+	 * legacy route, 64-bit counter, 3 timers, revision 1. */
+	assert_int_equal(rd32(h + 36), VHPET_BLOCK_ID);
+	assert_int_equal(rd32(h + 36), 0x80862201u);
+	/* Base address: GAS in system memory, 64 bits at offset 0. */
+	assert_int_equal(h[40], 0);
+	assert_int_equal(h[41], 64);
+	assert_int_equal(h[42], 0);
+	assert_int_equal(h[43], 0);
+	assert_int_equal(rd64(h + 44), 0xFED00000);
+	assert_int_equal(h[52], 0);                      /* HPET number */
+	assert_int_equal(rd16(h + 53), 128);             /* minimum tick */
+	assert_int_equal(h[55], 0);                      /* page protection */
+}
+
 /* ---- read back by hv/acpi.c, the parser of the host's own tables ---- */
 
 static void test_host_parser_reads_the_set(void **state)
@@ -421,7 +453,9 @@ static void test_host_parser_reads_the_set(void **state)
 	char perr[ACPI_ERR_MAX];
 	const struct acpi_table_ref *t;
 	uint64_t rsdp, here = (uint64_t)(uintptr_t)buf;
-	static const char *const sigs[] = { "FACP", "APIC", "MCFG", "DSDT" };
+	static const char *const sigs[] = {
+		"FACP", "APIC", "MCFG", "HPET", "DSDT",
+	};
 	unsigned i;
 
 	(void)state;
@@ -433,8 +467,8 @@ static void test_host_parser_reads_the_set(void **state)
 	assert_true(ai.via_xsdt);
 	assert_int_equal(ai.revision, 2);
 	assert_string_equal(ai.oem, "BAREGT");
-	assert_int_equal(ai.ntables, 4);
-	for (i = 0; i < 4; i++) {
+	assert_int_equal(ai.ntables, 5);
+	for (i = 0; i < 5; i++) {
 		t = acpi_find(&ai, sigs[i]);
 		assert_non_null(t);
 		assert_true(t->checksum_ok);
@@ -505,6 +539,11 @@ static void test_bad_descriptions_refused(void **state)
 	plat.pm1a_cnt_port = 0x404;
 	assert_false(try_build(BUF_LEN, BUF_GPA));
 	assert_non_null(strstr(err, "PM1a"));
+
+	acpi_platform_default(&plat);
+	plat.hpet_gpa = 0xFED01000;          /* not what the DSDT reserves */
+	assert_false(try_build(BUF_LEN, BUF_GPA));
+	assert_non_null(strstr(err, "HPET"));
 
 	acpi_platform_default(&plat);
 	plat.n_iso = ACPI_MAX_ISO + 1;
@@ -614,9 +653,9 @@ static void disassemble(const char *name)
 static void write_set(void)
 {
 	static const char *const names[] = {
-		"xsdt", "fadt", "facs", "dsdt", "madt", "mcfg",
+		"xsdt", "fadt", "facs", "dsdt", "madt", "mcfg", "hpet",
 	};
-	const uint8_t *t[6], *f;
+	const uint8_t *t[7], *f;
 	char path[600];
 	unsigned i;
 
@@ -630,7 +669,8 @@ static void write_set(void)
 	t[3] = table_at(rd64(f + 140), "DSDT", HDR_LEN);
 	t[4] = xsdt_entry("APIC");
 	t[5] = xsdt_entry("MCFG");
-	for (i = 0; i < 6; i++) {
+	t[6] = xsdt_entry("HPET");
+	for (i = 0; i < 7; i++) {
 		snprintf(path, sizeof path, "%s/%s.dat", out_dir, names[i]);
 		write_file(path, t[i], rd32(t[i] + 4));
 	}
@@ -648,11 +688,12 @@ static void test_iasl_disassembles_every_table(void **state)
 	disassemble("dsdt");
 	disassemble("madt");
 	disassemble("mcfg");
+	disassemble("hpet");
 }
 
 /* ACPICA's own table manager and interpreter (acpiexec, the code Linux
  * runs) loads the set, checks the FADT's 32/64-bit blocks against each
- * other, and evaluates \_S5 and both _CRS. */
+ * other, and evaluates \_S5 and the three _CRS. */
 static void test_acpiexec_loads_the_set(void **state)
 {
 	static const char *const bad[] = {
@@ -669,19 +710,21 @@ static void test_acpiexec_loads_the_set(void **state)
 	write_set();
 	snprintf(path, sizeof path, "%s/acpiexec.log", out_dir);
 	snprintf(cmd, sizeof cmd, "cd '%s' && acpiexec -b 'evaluate \\_S5; "
-	         "evaluate \\_SB.PCI0._CRS; evaluate \\_SB.MBRS._CRS' "
-	         "dsdt.dat fadt.dat facs.dat madt.dat mcfg.dat > acpiexec.log "
-	         "2>&1", out_dir);
+	         "evaluate \\_SB.PCI0._CRS; evaluate \\_SB.MBRS._CRS; "
+	         "evaluate \\_SB.HPET._CRS' dsdt.dat fadt.dat facs.dat madt.dat "
+	         "mcfg.dat hpet.dat > acpiexec.log 2>&1", out_dir);
 	rc = system(cmd);
 	if (rc == -1 || !WIFEXITED(rc) || WEXITSTATUS(rc) != 0)
 		fail_msg("acpiexec exited with %d (see %s)", rc, path);
 	log = read_file(path);
-	/* \_S5 = {5, 5, 0, 0}; both _CRS evaluate to buffers. */
+	/* \_S5 = {5, 5, 0, 0}; the _CRS evaluate to buffers. */
 	assert_non_null(strstr(log, "[Package] Contains 4 Elements"));
 	assert_non_null(strstr(log, "[Integer] = 0000000000000005"));
 	assert_non_null(strstr(strstr(log, "Evaluating \\_SB.PCI0._CRS"),
 	                       "[Buffer]"));
 	assert_non_null(strstr(strstr(log, "Evaluating \\_SB.MBRS._CRS"),
+	                       "[Buffer]"));
+	assert_non_null(strstr(strstr(log, "Evaluating \\_SB.HPET._CRS"),
 	                       "[Buffer]"));
 	/* Line by line, leaving out acpiexec's self-tests of the ACPICA
 	 * interfaces ("(aetests-NNN)"), which expect its own test FADT's
@@ -709,7 +752,7 @@ int main(int argc, char **argv)
 	const char *slash = argc > 0 ? strrchr(argv[0], '/') : NULL;
 	const struct CMUnitTest tests[] = {
 		T(test_rsdp),
-		T(test_xsdt_lists_fadt_madt_mcfg),
+		T(test_xsdt_lists_fadt_madt_mcfg_hpet),
 		T(test_tables_do_not_overlap),
 		T(test_fadt),
 		T(test_facs),
@@ -717,6 +760,7 @@ int main(int argc, char **argv)
 		T(test_madt),
 		T(test_madt_follows_the_description),
 		T(test_mcfg),
+		T(test_hpet),
 		T(test_host_parser_reads_the_set),
 		T(test_short_buffer_refused),
 		T(test_bad_descriptions_refused),
