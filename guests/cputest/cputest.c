@@ -373,42 +373,6 @@ static void test_rf(void)
 
 /* ---- debug registers across exits ------------------------------------ */
 
-static uint64_t dr7_read(void)
-{
-	uint64_t x;
-	__asm__ __volatile__("mov %%dr7, %0" : "=r"(x));
-	return x;
-}
-
-static void dr7_write(uint64_t x)
-{
-	__asm__ __volatile__("mov %0, %%dr7" : : "r"(x));
-}
-
-static uint64_t dr6_read(void)
-{
-	uint64_t x;
-	__asm__ __volatile__("mov %%dr6, %0" : "=r"(x));
-	return x;
-}
-
-static void dr6_write(uint64_t x)
-{
-	__asm__ __volatile__("mov %0, %%dr6" : : "r"(x));
-}
-
-static void dr0_write(uint64_t x)
-{
-	__asm__ __volatile__("mov %0, %%dr0" : : "r"(x));
-}
-
-static uint64_t dr0_read(void)
-{
-	uint64_t x;
-	__asm__ __volatile__("mov %%dr0, %0" : "=r"(x));
-	return x;
-}
-
 static void test_debug_registers(void)
 {
 	uint32_t r[4];

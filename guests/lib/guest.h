@@ -182,6 +182,25 @@ static inline void wrmsr(uint32_t msr, uint64_t v)
 void fault_expect(unsigned insn_len);
 int fault_taken(void);
 
+/* Debug registers: drN_read() and drN_write() for DR0-DR3, DR6, DR7. */
+#define GUEST_DR_ACCESS(n)                                                     \
+	static inline uint64_t dr##n##_read(void)                              \
+	{                                                                      \
+		uint64_t x;                                                    \
+		__asm__ __volatile__("mov %%dr" #n ", %0" : "=r"(x));          \
+		return x;                                                      \
+	}                                                                      \
+	static inline void dr##n##_write(uint64_t x)                           \
+	{                                                                      \
+		__asm__ __volatile__("mov %0, %%dr" #n : : "r"(x));            \
+	}
+GUEST_DR_ACCESS(0)
+GUEST_DR_ACCESS(1)
+GUEST_DR_ACCESS(2)
+GUEST_DR_ACCESS(3)
+GUEST_DR_ACCESS(6)
+GUEST_DR_ACCESS(7)
+
 /* RDMSR / WRMSR expecting a fault: the vector taken, or -1. */
 static inline int rdmsr_fault(uint32_t msr)
 {

@@ -112,19 +112,6 @@ static void wr32(uintptr_t a, uint32_t v)
 	*(volatile uint32_t *)a = v;
 }
 
-static uint64_t dr0_read(void)
-{
-	uint64_t v;
-
-	__asm__ __volatile__("mov %%dr0, %0" : "=r"(v));
-	return v;
-}
-
-static void dr0_write(uint64_t v)
-{
-	__asm__ __volatile__("mov %0, %%dr0" : : "r"(v));
-}
-
 static bool page_zero(uintptr_t gpa)
 {
 	const volatile uint64_t *p = (const volatile uint64_t *)gpa;

@@ -151,19 +151,7 @@ static bool all_zero(unsigned n)
 	return true;
 }
 
-/* ---- debug registers ----------------------------------------------------------- */
-
-#define DR_RW(n) \
-	static uint64_t dr##n##_get(void) { uint64_t x; \
-		__asm__ __volatile__("mov %%dr" #n ", %0" : "=r"(x)); return x; } \
-	static void dr##n##_set(uint64_t x) { \
-		__asm__ __volatile__("mov %0, %%dr" #n : : "r"(x)); }
-DR_RW(0)
-DR_RW(1)
-DR_RW(2)
-DR_RW(3)
-DR_RW(6)
-DR_RW(7)
+/* ---- debug registers (drN_read/drN_write: guests/lib/guest.h) ------------------ */
 
 /* Breakpoint addresses nobody executes (execution breakpoints, L0-L3). */
 static uint64_t dr_value(unsigned round, unsigned n)
@@ -180,19 +168,19 @@ static uint64_t dr6_value(unsigned round)
 
 static void dr_fill(unsigned round)
 {
-	dr0_set(dr_value(round, 0));
-	dr1_set(dr_value(round, 1));
-	dr2_set(dr_value(round, 2));
-	dr3_set(dr_value(round, 3));
-	dr6_set(dr6_value(round));
-	dr7_set(DR7_LOCALS);
+	dr0_write(dr_value(round, 0));
+	dr1_write(dr_value(round, 1));
+	dr2_write(dr_value(round, 2));
+	dr3_write(dr_value(round, 3));
+	dr6_write(dr6_value(round));
+	dr7_write(DR7_LOCALS);
 }
 
 static bool dr_own(unsigned round)
 {
-	return dr0_get() == dr_value(round, 0) && dr1_get() == dr_value(round, 1) &&
-	       dr2_get() == dr_value(round, 2) && dr3_get() == dr_value(round, 3) &&
-	       dr6_get() == dr6_value(round) && dr7_get() == DR7_LOCALS;
+	return dr0_read() == dr_value(round, 0) && dr1_read() == dr_value(round, 1) &&
+	       dr2_read() == dr_value(round, 2) && dr3_read() == dr_value(round, 3) &&
+	       dr6_read() == dr6_value(round) && dr7_read() == DR7_LOCALS;
 }
 
 /* ---- the phases --------------------------------------------------------------- */
@@ -227,8 +215,8 @@ static void sse_phase(void)
 		mx_bad += mxcsr_get() != mx;
 		if (!dr_own(round)) {
 			printf("%s: round %u: dr0 %#llx dr6 %#llx dr7 %#llx\n", guest_name,
-			       round, (unsigned long long)dr0_get(),
-			       (unsigned long long)dr6_get(), (unsigned long long)dr7_get());
+			       round, (unsigned long long)dr0_read(),
+			       (unsigned long long)dr6_read(), (unsigned long long)dr7_read());
 			dr_bad++;
 		}
 	}
