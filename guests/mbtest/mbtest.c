@@ -33,7 +33,7 @@ static void test_info(const char *cmdline)
 	                                     "BareGT") == 0);
 	check_eq("mbi mods_count", mbi->mods_count, mods);
 	/* The platform's map (docs/platform.md, "Guest-physical map"). */
-	check_eq("mbi mmap entries", mbi->mmap_length, 6 * sizeof(struct mb_mmap));
+	check_eq("mbi mmap entries", mbi->mmap_length, 7 * sizeof(struct mb_mmap));
 	check("mmap 0: low ram available", mm[0].base == 0 && mm[0].length == 0x9fc00 &&
 	                                   mm[0].type == 1);
 	check("mmap 1: 0x9fc00-1m reserved", mm[1].base == 0x9fc00 && mm[1].type == 2);
@@ -42,7 +42,8 @@ static void test_info(const char *cmdline)
 	check("mmap 3: pci ecam reserved", mm[3].base == 0xd0000000 &&
 	      mm[3].length == 0x100000 && mm[3].type == 2);
 	check("mmap 4: i/o apic reserved", mm[4].base == 0xfec00000 && mm[4].type == 2);
-	check("mmap 5: local apic reserved", mm[5].base == 0xfee00000 && mm[5].type == 2);
+	check("mmap 5: hpet reserved", mm[5].base == 0xfed00000 && mm[5].type == 2);
+	check("mmap 6: local apic reserved", mm[6].base == 0xfee00000 && mm[6].type == 2);
 	for (i = 0; i < mbi->mods_count; i++) {
 		const char *s = (const char *)(uintptr_t)mod[i].string;
 		check("module page-aligned", (mod[i].mod_start & 0xfff) == 0);

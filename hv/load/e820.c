@@ -10,9 +10,10 @@
 #include <string.h>
 
 _Static_assert(GUEST_ECAM_GPA + GUEST_ECAM_BYTES <= GUEST_IOAPIC_GPA &&
-               GUEST_IOAPIC_GPA + GUEST_IOAPIC_BYTES <= GUEST_LAPIC_GPA &&
+               GUEST_IOAPIC_GPA + GUEST_IOAPIC_BYTES <= GUEST_HPET_GPA &&
+               GUEST_HPET_GPA + GUEST_HPET_BYTES <= GUEST_LAPIC_GPA &&
                GUEST_RAM_MAX <= GUEST_ECAM_GPA,
-               "RAM, then ECAM, IOAPIC and LAPIC, in address order");
+               "RAM, then ECAM, IOAPIC, HPET and LAPIC, in address order");
 _Static_assert(GUEST_LOW_RAM_END < GUEST_ACPI_GPA &&
                GUEST_ACPI_GPA < GUEST_IMAGE_MIN,
                "the ACPI tables lie in the reserved part below 1 MiB");
@@ -35,6 +36,7 @@ bool guest_memmap_pc(struct guest_memmap *m, uint64_t ram_bytes)
 	ld_memmap_basic(m, ram_bytes);
 	add(m, GUEST_ECAM_GPA, GUEST_ECAM_BYTES, GUEST_MEM_RESERVED);
 	add(m, GUEST_IOAPIC_GPA, GUEST_IOAPIC_BYTES, GUEST_MEM_RESERVED);
+	add(m, GUEST_HPET_GPA, GUEST_HPET_BYTES, GUEST_MEM_RESERVED);
 	add(m, GUEST_LAPIC_GPA, GUEST_LAPIC_BYTES, GUEST_MEM_RESERVED);
 	return true;
 }

@@ -42,16 +42,17 @@ static void test_pc_map(void **state)
 	(void)state;
 	memset(&m, 0xEE, sizeof m);
 	assert_true(guest_memmap_pc(&m, 256 * MIB));
-	assert_int_equal(m.nentries, 6);
+	assert_int_equal(m.nentries, 7);
 	expect_entry(&m, 0, 0, 0x9FC00, GUEST_MEM_USABLE);
 	/* EBDA, VGA and ROM hole; the ACPI tables at 0xE0000 lie in it. */
 	expect_entry(&m, 1, 0x9FC00, 0x60400, GUEST_MEM_RESERVED);
 	expect_entry(&m, 2, 0x100000, 256 * MIB - 0x100000, GUEST_MEM_USABLE);
 	expect_entry(&m, 3, 0xD0000000, 0x100000, GUEST_MEM_RESERVED);
 	expect_entry(&m, 4, 0xFEC00000, 0x1000, GUEST_MEM_RESERVED);
-	expect_entry(&m, 5, 0xFEE00000, 0x1000, GUEST_MEM_RESERVED);
+	expect_entry(&m, 5, 0xFED00000, 0x1000, GUEST_MEM_RESERVED);
+	expect_entry(&m, 6, 0xFEE00000, 0x1000, GUEST_MEM_RESERVED);
 	/* Unused slots are zero. */
-	assert_int_equal(m.entry[6].gpa, 0);
+	assert_int_equal(m.entry[7].gpa, 0);
 	assert_int_equal(m.entry[GUEST_MEMMAP_MAX - 1].type, 0);
 	/* The numbers are the e820 / ACPI address range types. */
 	assert_int_equal(GUEST_MEM_USABLE, 1);
@@ -177,9 +178,9 @@ static void test_multiboot_mmap_from_memmap(void **state)
 	assert_true(guest_load(&r, &ent, err, sizeof err));
 	assert_int_equal(ent.kind, GUEST_MULTIBOOT);
 	assert_int_equal(rd32(0x50000) & (1u << 6), 1u << 6);  /* mmap valid */
-	assert_int_equal(rd32(0x5002C), 6 * 24);               /* mmap_length */
+	assert_int_equal(rd32(0x5002C), 7 * 24);               /* mmap_length */
 	mm = rd32(0x50030);
-	for (i = 0; i < 6; i++) {
+	for (i = 0; i < 7; i++) {
 		uint64_t e = mm + 24 * i;
 
 		assert_int_equal(rd32(e), 20);     /* size, not counting itself */
@@ -188,7 +189,7 @@ static void test_multiboot_mmap_from_memmap(void **state)
 		assert_int_equal(rd32(e + 20), m.entry[i].type);
 	}
 	/* The command line follows the map. */
-	assert_int_equal(rd32(0x50010), mm + 6 * 24);
+	assert_int_equal(rd32(0x50010), mm + 7 * 24);
 	/* mem_lower/mem_upper as before. */
 	assert_int_equal(rd32(0x50004), 639);
 	assert_int_equal(rd32(0x50008), (RAM_BYTES - MIB) / 1024);

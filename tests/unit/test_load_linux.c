@@ -353,14 +353,15 @@ static void test_linux_e820(void **state)
 	assert_true(guest_memmap_pc(&map, RAM_BYTES));
 	r.memmap = &map;
 	LOAD_OK(&r);
-	assert_int_equal(BP[0x1E8], 6);
+	assert_int_equal(BP[0x1E8], 7);
 	expect_e820(0, 0, 0x9FC00, 1);
 	expect_e820(1, 0x9FC00, 0x100000 - 0x9FC00, 2);
 	expect_e820(2, 0x100000, RAM_BYTES - 0x100000, 1);
 	expect_e820(3, 0xD0000000, 0x100000, 2);
 	expect_e820(4, 0xFEC00000, 0x1000, 2);
-	expect_e820(5, 0xFEE00000, 0x1000, 2);
-	assert_true(all_bytes(BP + 0x2D0 + 6 * 20, 0x1000 - 0x2D0 - 120, 0));
+	expect_e820(5, 0xFED00000, 0x1000, 2);
+	expect_e820(6, 0xFEE00000, 0x1000, 2);
+	assert_true(all_bytes(BP + 0x2D0 + 7 * 20, 0x1000 - 0x2D0 - 140, 0));
 	/* The longest map there may be, and one entry too many. */
 	map.nentries = GUEST_MEMMAP_MAX;
 	LOAD_OK(&r);

@@ -344,6 +344,7 @@ static void test_pvh_memmap(void **state)
 		{ 0x100000, RAM_BYTES - 0x100000, 1, 0 },
 		{ 0xD0000000, 0x100000, 2, 0 },
 		{ 0xFEC00000, 0x1000, 2, 0 },
+		{ 0xFED00000, 0x1000, 2, 0 },
 		{ 0xFEE00000, 0x1000, 2, 0 },
 	};
 	struct guest_load_req r = request();
@@ -356,13 +357,13 @@ static void test_pvh_memmap(void **state)
 	r.memmap = &map;
 	LOAD_OK(&r);
 	si = start_info();
-	assert_int_equal(si.memmap_entries, 6);
-	for (i = 0; i < 6; i++) {
+	assert_int_equal(si.memmap_entries, 7);
+	for (i = 0; i < 7; i++) {
 		struct t_memmap_entry e = memmap_entry(&si, i);
 
 		assert_memory_equal(&e, &want[i], sizeof e);
 	}
-	assert_int_equal(si.cmdline_paddr, si.memmap_paddr + 6 * 24);
+	assert_int_equal(si.cmdline_paddr, si.memmap_paddr + 7 * 24);
 	map.entry[1].type = 4;                       /* types pass through */
 	LOAD_OK(&r);
 	si = start_info();
