@@ -24,6 +24,7 @@
 
 #include "hv/config/config.h"     /* CONFIG_ERROR_MAX */
 #include "hv/load/load.h"
+#include "tests/unit/load_test.h"
 
 #define KIB  ((uint64_t)1 << 10)
 #define MIB  ((uint64_t)1 << 20)
@@ -155,29 +156,8 @@ static struct guest_load_req request(void)
 	return r;
 }
 
-#define LOAD_OK(r) load_ok_at(__LINE__, (r))
-#define LOAD_FAILS(r, text) load_fails_at(__LINE__, (r), (text))
 
-static void load_ok_at(int line, const struct guest_load_req *r)
-{
-	if (!guest_load(r, &ent, err, sizeof err))
-		fail_msg("line %d: guest_load failed: %s", line, err);
-}
 
-/* Fails, the message contains text and fits what callers keep. */
-static void load_fails_at(int line, const struct guest_load_req *r,
-                          const char *text)
-{
-	if (guest_load(r, &ent, err, sizeof err))
-		fail_msg("line %d: guest_load succeeded, expected '%s'", line,
-		         text);
-	if (strstr(err, text) == NULL)
-		fail_msg("line %d: error '%s' does not contain '%s'", line, err,
-		         text);
-	if (strlen(err) >= CONFIG_ERROR_MAX)
-		fail_msg("line %d: error '%s' is longer than %d bytes", line, err,
-		         CONFIG_ERROR_MAX - 1);
-}
 
 #define BP (ram + 0x50000)           /* boot_params */
 

@@ -28,6 +28,7 @@
 
 #include "hv/config/config.h"     /* CONFIG_ERROR_MAX */
 #include "hv/load/load.h"
+#include "tests/unit/load_test.h"
 
 #define KIB  ((uint64_t)1 << 10)
 #define MIB  ((uint64_t)1 << 20)
@@ -41,26 +42,7 @@
 #define RSDP_GPA   0xE0000
 #define PVH_ENTRY  0x1000850       /* Debian's vmlinux */
 
-/* ---- ELF structures (gABI "ELF Header", "Program Header") ------------ */
-
-struct t_ehdr {
-	uint8_t e_ident[16];
-	uint16_t e_type, e_machine;
-	uint32_t e_version;
-	uint64_t e_entry, e_phoff, e_shoff;
-	uint32_t e_flags;
-	uint16_t e_ehsize, e_phentsize, e_phnum, e_shentsize, e_shnum,
-	         e_shstrndx;
-};
-
-struct t_phdr {
-	uint32_t p_type, p_flags;
-	uint64_t p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_align;
-};
-
-_Static_assert(sizeof(struct t_ehdr) == 64, "Elf64_Ehdr");
-_Static_assert(sizeof(struct t_phdr) == 56, "Elf64_Phdr");
-
+/* ELF structures: tests/unit/load_test.h. */
 #define PT_LOAD  1
 #define PT_NOTE  4
 
@@ -73,8 +55,8 @@ static struct guest_entry ent;
 static char err[ERR_MAX];
 static size_t desc_at;              /* file offset of the entry's descriptor */
 
-#define EH   ((struct t_ehdr *)img)
-#define PH   ((struct t_phdr *)(img + 64))
+#define EH   ((struct t_elf64_ehdr *)img)
+#define PH   ((struct t_elf64_phdr *)(img + 64))
 
 static uint8_t pat(size_t i, unsigned seed)
 {
@@ -118,14 +100,14 @@ static void build_pvh(uint64_t entry, uint32_t entry_descsz)
 	EH->e_ehsize = 64;
 	EH->e_phentsize = 56;
 	EH->e_phnum = 3;
-	PH[0] = (struct t_phdr){ PT_LOAD, 5, 0x1000, 0xffffffff81000000ull,
+	PH[0] = (struct t_elf64_phdr){ PT_LOAD, 5, 0x1000, 0xffffffff81000000ull,
 	                         0x1000000, 0x2000, 0x2000, 0x200000 };
-	PH[1] = (struct t_phdr){ PT_LOAD, 6, 0x3000, 0xffffffff81200000ull,
+	PH[1] = (struct t_elf64_phdr){ PT_LOAD, 6, 0x3000, 0xffffffff81200000ull,
 	                         0x1200000, 0x1000, 0x5000, 0x200000 };
 	off = put_note(0x200, "GNU", 4, 3, build_id, sizeof build_id);
 	off = put_note(off, "Xen", 4, 6, "linux", 6);
 	off = put_note(off, "Xen", 4, 18, &entry, entry_descsz);
-	PH[2] = (struct t_phdr){ PT_NOTE, 4, 0x200, 0xffffffff81002000ull,
+	PH[2] = (struct t_elf64_phdr){ PT_NOTE, 4, 0x200, 0xffffffff81002000ull,
 	                         0x1002000, off - 0x200, off - 0x200, 4 };
 	for (i = 0x1000; i < 0x4000; i++)
 		img[i] = pat(i, 3);
@@ -182,28 +164,8 @@ static struct guest_load_req request(void)
 	return r;
 }
 
-#define LOAD_OK(r) load_ok_at(__LINE__, (r))
-#define LOAD_FAILS(r, text) load_fails_at(__LINE__, (r), (text))
 
-static void load_ok_at(int line, const struct guest_load_req *r)
-{
-	if (!guest_load(r, &ent, err, sizeof err))
-		fail_msg("line %d: guest_load failed: %s", line, err);
-}
 
-static void load_fails_at(int line, const struct guest_load_req *r,
-                          const char *text)
-{
-	if (guest_load(r, &ent, err, sizeof err))
-		fail_msg("line %d: guest_load succeeded, expected '%s'", line,
-		         text);
-	if (strstr(err, text) == NULL)
-		fail_msg("line %d: error '%s' does not contain '%s'", line, err,
-		         text);
-	if (strlen(err) >= CONFIG_ERROR_MAX)
-		fail_msg("line %d: error '%s' is longer than %d bytes", line, err,
-		         CONFIG_ERROR_MAX - 1);
-}
 
 /* hvm_start_info (start_info.h) as the guest reads it at GPA si. */
 struct t_start_info {
@@ -558,7 +520,7 @@ static void test_pvh_note_walk(void **state)
 	memcpy(img + off, &(uint32_t[3]){ 4, 8, 18 }, 12);
 	memcpy(img + off + 12, "Xen", 4);
 	memcpy(img + off + 16, &(uint64_t){ 0x1001234 }, 8);
-	PH[3] = (struct t_phdr){ PT_NOTE, 4, off, 0, 0, 24, 24, 8 };
+	PH[3] = (struct t_elf64_phdr){ PT_NOTE, 4, off, 0, 0, 24, 24, 8 };
 	LOAD_OK(&r);
 	assert_int_equal(ent.kind, GUEST_PVH);
 	assert_int_equal(ent.rip, 0x1001234);
@@ -591,13 +553,13 @@ static void test_pvh_debian_layout(void **state)
 	 * file bytes shortened: zeroes stand for the rest). */
 	EH->e_phnum = 5;
 	PH[4] = PH[2];                               /* the notes */
-	PH[0] = (struct t_phdr){ PT_LOAD, 5, 0x1000, 0xffffffff81000000ull,
+	PH[0] = (struct t_elf64_phdr){ PT_LOAD, 5, 0x1000, 0xffffffff81000000ull,
 	                         0x1000000, 0x1000, 0x18eacdc, 0x200000 };
-	PH[1] = (struct t_phdr){ PT_LOAD, 6, 0x2000, 0xffffffff82a00000ull,
+	PH[1] = (struct t_elf64_phdr){ PT_LOAD, 6, 0x2000, 0xffffffff82a00000ull,
 	                         0x2a00000, 0x1000, 0x644000, 0x200000 };
-	PH[2] = (struct t_phdr){ PT_LOAD, 6, 0x3000, 0, 0x3044000, 0x800,
+	PH[2] = (struct t_elf64_phdr){ PT_LOAD, 6, 0x3000, 0, 0x3044000, 0x800,
 	                         0x35000, 0x200000 };
-	PH[3] = (struct t_phdr){ PT_LOAD, 7, 0x3800, 0xffffffff83079000ull,
+	PH[3] = (struct t_elf64_phdr){ PT_LOAD, 7, 0x3800, 0xffffffff83079000ull,
 	                         0x3079000, 0x800, 0x1987000, 0x200000 };
 	r.modules = &m;
 	r.nmodules = 1;

@@ -25,6 +25,7 @@
 
 #include "hv/config/config.h"     /* CONFIG_ERROR_MAX */
 #include "hv/load/load.h"
+#include "tests/unit/load_test.h"
 
 #define KIB  ((uint64_t)1 << 10)
 #define MIB  ((uint64_t)1 << 20)
@@ -38,22 +39,8 @@
 #define CMDLINE    "console=ttyS0 quiet"
 #define VM_NAME    "vm1"
 
-/* ---- ELF structures (gABI "ELF Header", "Program Header") ------------ */
-
-struct t_elf64_ehdr {
-	uint8_t e_ident[16];
-	uint16_t e_type, e_machine;
-	uint32_t e_version;
-	uint64_t e_entry, e_phoff, e_shoff;
-	uint32_t e_flags;
-	uint16_t e_ehsize, e_phentsize, e_phnum, e_shentsize, e_shnum,
-	         e_shstrndx;
-};
-
-struct t_elf64_phdr {
-	uint32_t p_type, p_flags;
-	uint64_t p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_align;
-};
+/* ---- ELF structures (gABI "ELF Header", "Program Header"; the ELF64
+ * ones are in tests/unit/load_test.h) ------------------------------------ */
 
 struct t_elf32_ehdr {
 	uint8_t e_ident[16];
@@ -68,8 +55,6 @@ struct t_elf32_phdr {
 	         p_flags, p_align;
 };
 
-_Static_assert(sizeof(struct t_elf64_ehdr) == 64, "Elf64_Ehdr");
-_Static_assert(sizeof(struct t_elf64_phdr) == 56, "Elf64_Phdr");
 _Static_assert(sizeof(struct t_elf32_ehdr) == 52, "Elf32_Ehdr");
 _Static_assert(sizeof(struct t_elf32_phdr) == 32, "Elf32_Phdr");
 
@@ -150,35 +135,13 @@ static struct guest_load_req request(const void *image, size_t size)
 	return r;
 }
 
-#define LOAD_OK(r) load_ok_at(__FILE__, __LINE__, (r))
-#define LOAD_FAILS(r, text) load_fails_at(__FILE__, __LINE__, (r), (text))
 #define LOAD_FAILS_EXACTLY(r, text) \
 	do { \
-		load_fails_at(__FILE__, __LINE__, (r), (text)); \
+		LOAD_FAILS((r), (text)); \
 		assert_string_equal(err, (text)); \
 	} while (0)
 
-static void load_ok_at(const char *file, int line,
-                       const struct guest_load_req *r)
-{
-	if (!guest_load(r, &ent, err, sizeof err))
-		fail_msg("%s:%d: guest_load failed: %s", file, line, err);
-}
 
-/* Fails, and the message contains text. */
-static void load_fails_at(const char *file, int line,
-                          const struct guest_load_req *r, const char *text)
-{
-	if (guest_load(r, &ent, err, sizeof err))
-		fail_msg("%s:%d: guest_load succeeded, expected '%s'", file, line,
-		         text);
-	if (strstr(err, text) == NULL)
-		fail_msg("%s:%d: error '%s' does not contain '%s'", file, line,
-		         err, text);
-	if (strlen(err) >= CONFIG_ERROR_MAX)
-		fail_msg("%s:%d: error '%s' is longer than the %d bytes callers "
-		         "keep", file, line, err, CONFIG_ERROR_MAX - 1);
-}
 
 /* ---- image builders ---------------------------------------------------- */
 
