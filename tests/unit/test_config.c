@@ -13,45 +13,12 @@
 #include <cmocka.h>
 
 #include "hv/config/config.h"
+#include "tests/unit/config_test.h"
 
 #define MIB ((uint64_t)1 << 20)
 #define GIB ((uint64_t)1 << 30)
 
-/* A complete VM on lines 1-3; text appended to it starts on line 4. */
-#define VM_A "[vm a]\nmemory = 64M\nimage = \\efi\\a.efi\n"
-
-static struct config cfg;        /* large: kept off the stack */
-static struct config_error err;
 static char text[16384];         /* configs built by the tests */
-
-/* ---- helpers: parse expecting success, or an error at a line --------- */
-
-#define PARSE_OK(t)           parse_ok_at(__FILE__, __LINE__, (t), strlen(t))
-#define PARSE_OK_N(t, n)      parse_ok_at(__FILE__, __LINE__, (t), (n))
-#define EXPECT_ERROR(t, l, m) \
-	expect_error_at(__FILE__, __LINE__, (t), strlen(t), (l), (m))
-#define EXPECT_ERROR_N(t, n, l, m) \
-	expect_error_at(__FILE__, __LINE__, (t), (n), (l), (m))
-
-static void parse_ok_at(const char *file, int at, const char *t, size_t n)
-{
-	memset(&err, 0, sizeof err);
-	if (!config_parse(t, n, &cfg, &err))
-		fail_msg("%s:%d: unexpected error on line %u: %s", file, at,
-		         err.line, err.msg);
-}
-
-static void expect_error_at(const char *file, int at, const char *t,
-                            size_t n, unsigned line, const char *msg)
-{
-	memset(&err, 0, sizeof err);
-	if (config_parse(t, n, &cfg, &err))
-		fail_msg("%s:%d: parsed fine, expected line %u: %s", file, at,
-		         line, msg);
-	if (err.line != line || strcmp(err.msg, msg) != 0)
-		fail_msg("%s:%d: expected line %u: %s\n       got line %u: %s",
-		         file, at, line, msg, err.line, err.msg);
-}
 
 /* VM_A-like text with one more "key = value" line (line 4). */
 static const char *vm_a_with(const char *key, const char *value)

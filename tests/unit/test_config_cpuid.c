@@ -15,39 +15,10 @@
 #include <cmocka.h>
 
 #include "hv/config/config.h"
+#include "tests/unit/config_test.h"
 #include "vmx/cpuid_features.h"
 
-/* A complete VM on lines 1-3; text appended to it starts on line 4. */
-#define VM_A "[vm a]\nmemory = 64M\nimage = \\efi\\a.efi\n"
-#define VM_B "[vm b]\nmemory = 2M\nimage = \\efi\\b.efi\n"
-
-static struct config cfg;        /* large: kept off the stack */
-static struct config_error err;
 static char text[4096];
-
-#define PARSE_OK(t)           parse_ok_at(__FILE__, __LINE__, (t))
-#define EXPECT_ERROR(t, l, m) expect_error_at(__FILE__, __LINE__, (t), (l), (m))
-
-static void parse_ok_at(const char *file, int at, const char *t)
-{
-	memset(&err, 0, sizeof err);
-	memset(&cfg, 0xa5, sizeof cfg);
-	if (!config_parse(t, strlen(t), &cfg, &err))
-		fail_msg("%s:%d: unexpected error on line %u: %s", file, at,
-		         err.line, err.msg);
-}
-
-static void expect_error_at(const char *file, int at, const char *t,
-                            unsigned line, const char *msg)
-{
-	memset(&err, 0, sizeof err);
-	if (config_parse(t, strlen(t), &cfg, &err))
-		fail_msg("%s:%d: parsed fine, expected line %u: %s", file, at,
-		         line, msg);
-	if (err.line != line || strcmp(err.msg, msg) != 0)
-		fail_msg("%s:%d: expected line %u: %s\n       got line %u: %s",
-		         file, at, line, msg, err.line, err.msg);
-}
 
 /* VM_A with "cpuid_hide = VALUE" on line 4. */
 static const char *hide(const char *value)

@@ -17,40 +17,11 @@
 
 #include "gpu/gen9_ids.h"
 #include "hv/config/config.h"
+#include "tests/unit/config_test.h"
 
-/* A complete VM on lines 1-3; text appended to it starts on line 4. */
-#define VM_A "[vm a]\nmemory = 64M\nimage = \\efi\\a.efi\n"
-#define VM_B "[vm b]\nmemory = 2M\nimage = \\efi\\b.efi\n"
-
-static struct config cfg;        /* large: kept off the stack */
-static struct config_error err;
 static char text[4096];
 
-/* ---- helpers --------------------------------------------------------- */
-
-#define PARSE_OK(t)           parse_ok_at(__FILE__, __LINE__, (t))
-#define EXPECT_ERROR(t, l, m) expect_error_at(__FILE__, __LINE__, (t), (l), (m))
-
-static void parse_ok_at(const char *file, int at, const char *t)
-{
-	memset(&err, 0, sizeof err);
-	memset(&cfg, 0xa5, sizeof cfg);
-	if (!config_parse(t, strlen(t), &cfg, &err))
-		fail_msg("%s:%d: unexpected error on line %u: %s", file, at,
-		         err.line, err.msg);
-}
-
-static void expect_error_at(const char *file, int at, const char *t,
-                            unsigned line, const char *msg)
-{
-	memset(&err, 0, sizeof err);
-	if (config_parse(t, strlen(t), &cfg, &err))
-		fail_msg("%s:%d: parsed fine, expected line %u: %s", file, at,
-		         line, msg);
-	if (err.line != line || strcmp(err.msg, msg) != 0)
-		fail_msg("%s:%d: expected line %u: %s\n       got line %u: %s",
-		         file, at, line, msg, err.line, err.msg);
-}
+/* ---- helpers (and tests/unit/config_test.h) ---------------------------- */
 
 /* "time_slice = VALUE" on line 1. */
 static const char *slice(const char *value)
@@ -64,7 +35,9 @@ static const char *slice(const char *value)
 static void expect_slice_at(const char *file, int at, const char *value,
                             uint32_t us)
 {
-	parse_ok_at(file, at, slice(value));
+	const char *t = slice(value);
+
+	parse_ok_at(file, at, t, strlen(t));
 	if (cfg.time_slice_us != us)
 		fail_msg("%s:%d: time_slice = %s gave %u us, expected %u", file,
 		         at, value, cfg.time_slice_us, us);
