@@ -9,6 +9,7 @@
 #define BAREGT_TESTS_UNIT_LOAD_TEST_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
@@ -36,6 +37,46 @@ struct t_elf64_phdr {
 
 _Static_assert(sizeof(struct t_elf64_ehdr) == 64, "Elf64_Ehdr");
 _Static_assert(sizeof(struct t_elf64_phdr) == 56, "Elf64_Phdr");
+
+/* Little-endian fields of images and guest memory, at any alignment. */
+static inline uint16_t get16(const uint8_t *p)
+{
+	uint16_t v;
+
+	memcpy(&v, p, sizeof v);
+	return v;
+}
+
+static inline uint32_t get32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof v);
+	return v;
+}
+
+static inline uint64_t get64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof v);
+	return v;
+}
+
+static inline void put16(uint8_t *p, uint16_t v) { memcpy(p, &v, sizeof v); }
+static inline void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, sizeof v); }
+static inline void put64(uint8_t *p, uint64_t v) { memcpy(p, &v, sizeof v); }
+
+/* Every one of the n bytes at p is v. */
+static inline bool all_bytes(const uint8_t *p, size_t n, uint8_t v)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] != v)
+			return false;
+	return true;
+}
 
 #define LOAD_OK(r) load_ok_at(__FILE__, __LINE__, (r), &ent, err, sizeof err)
 #define LOAD_FAILS(r, text) \

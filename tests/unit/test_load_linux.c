@@ -107,43 +107,6 @@ static int group_teardown(void **state)
 	return 0;
 }
 
-static uint64_t rd64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof v);
-	return v;
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof v);
-	return v;
-}
-
-static uint16_t rd16(const uint8_t *p)
-{
-	uint16_t v;
-
-	memcpy(&v, p, sizeof v);
-	return v;
-}
-
-static void wr16(uint8_t *p, uint16_t v) { memcpy(p, &v, sizeof v); }
-static void wr32(uint8_t *p, uint32_t v) { memcpy(p, &v, sizeof v); }
-static void wr64(uint8_t *p, uint64_t v) { memcpy(p, &v, sizeof v); }
-
-static bool all_bytes(const uint8_t *p, size_t n, uint8_t v)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (p[i] != v)
-			return false;
-	return true;
-}
 
 static struct guest_load_req request(void)
 {
@@ -168,24 +131,24 @@ static void test_debian_header_values(void **state)
 {
 	(void)state;
 	assert_int_equal(img[0x1F1], 39);                    /* setup_sects */
-	assert_int_equal(rd16(img + 0x1FE), 0xAA55);         /* boot_flag */
+	assert_int_equal(get16(img + 0x1FE), 0xAA55);         /* boot_flag */
 	assert_int_equal(img[0x200], 0xEB);                  /* jump */
 	assert_int_equal(0x202 + img[0x201], HDR_END);
 	assert_memory_equal(img + 0x202, "HdrS", 4);
-	assert_int_equal(rd16(img + 0x206), 0x020F);         /* version 2.15 */
+	assert_int_equal(get16(img + 0x206), 0x020F);         /* version 2.15 */
 	assert_int_equal(img[0x211], 0x01);                  /* LOADED_HIGH */
-	assert_int_equal(rd32(img + 0x214), 0x100000);       /* code32_start */
-	assert_int_equal(rd16(img + 0x224), 0x5BE0);         /* heap_end_ptr */
-	assert_int_equal(rd32(img + 0x22C), 0x7FFFFFFF);     /* initrd_addr_max */
-	assert_int_equal(rd32(img + 0x230), 0x200000);       /* kernel_alignment */
+	assert_int_equal(get32(img + 0x214), 0x100000);       /* code32_start */
+	assert_int_equal(get16(img + 0x224), 0x5BE0);         /* heap_end_ptr */
+	assert_int_equal(get32(img + 0x22C), 0x7FFFFFFF);     /* initrd_addr_max */
+	assert_int_equal(get32(img + 0x230), 0x200000);       /* kernel_alignment */
 	assert_int_equal(img[0x234], 1);                     /* relocatable */
 	assert_int_equal(img[0x235], 21);                    /* min_alignment */
-	assert_int_equal(rd16(img + 0x236), 0x7F);           /* xloadflags */
-	assert_int_equal(rd32(img + 0x238), 0x7FF);          /* cmdline_size */
-	assert_int_equal(rd32(img + 0x248), 0x2CC);          /* payload_offset */
-	assert_int_equal(rd32(img + 0x24C), 0x7BEFE4);       /* payload_length */
-	assert_int_equal(rd64(img + 0x258), 0x1000000);      /* pref_address */
-	assert_int_equal(rd32(img + 0x260), 0x3F98000);      /* init_size */
+	assert_int_equal(get16(img + 0x236), 0x7F);           /* xloadflags */
+	assert_int_equal(get32(img + 0x238), 0x7FF);          /* cmdline_size */
+	assert_int_equal(get32(img + 0x248), 0x2CC);          /* payload_offset */
+	assert_int_equal(get32(img + 0x24C), 0x7BEFE4);       /* payload_length */
+	assert_int_equal(get64(img + 0x258), 0x1000000);      /* pref_address */
+	assert_int_equal(get32(img + 0x260), 0x3F98000);      /* init_size */
 }
 
 /* ---- entry state ------------------------------------------------------- */
@@ -225,18 +188,18 @@ static void test_linux_gdt_and_page_tables(void **state)
 	(void)state;
 	LOAD_OK(&r);
 	/* SDM Vol. 3A §3.4.5: null, unused, 0x10 64-bit code, 0x18 data. */
-	assert_int_equal(rd64(ram + 0x1000), 0);
-	assert_int_equal(rd64(ram + 0x1008), 0);
-	assert_int_equal(rd64(ram + 0x1010), 0x00AF9A000000FFFFull); /* G L */
-	assert_int_equal(rd64(ram + 0x1018), 0x00CF92000000FFFFull); /* G D/B */
+	assert_int_equal(get64(ram + 0x1000), 0);
+	assert_int_equal(get64(ram + 0x1008), 0);
+	assert_int_equal(get64(ram + 0x1010), 0x00AF9A000000FFFFull); /* G L */
+	assert_int_equal(get64(ram + 0x1018), 0x00CF92000000FFFFull); /* G D/B */
 	assert_true(all_bytes(ram + 0x1020, 0x1000 - 0x20, 0));
 	/* The identity map covers RAM, the kernel and boot_params. */
-	assert_int_equal(rd64(ram + 0x2000), 0x3003);
-	assert_int_equal(rd64(ram + 0x3000), 0x4003);
-	assert_int_equal(rd64(ram + 0x4000), 0x83);
-	assert_int_equal(rd64(ram + 0x4000 + 8 * 8), LOAD_GPA | 0x83);
-	assert_int_equal(rd64(ram + 0x4000 + 63 * 8), (126 * MIB) | 0x83);
-	assert_int_equal(rd64(ram + 0x4000 + 64 * 8), (128 * MIB) | 0x9B);
+	assert_int_equal(get64(ram + 0x2000), 0x3003);
+	assert_int_equal(get64(ram + 0x3000), 0x4003);
+	assert_int_equal(get64(ram + 0x4000), 0x83);
+	assert_int_equal(get64(ram + 0x4000 + 8 * 8), LOAD_GPA | 0x83);
+	assert_int_equal(get64(ram + 0x4000 + 63 * 8), (126 * MIB) | 0x83);
+	assert_int_equal(get64(ram + 0x4000 + 64 * 8), (128 * MIB) | 0x9B);
 }
 
 static void test_linux_kernel_loaded(void **state)
@@ -267,13 +230,13 @@ static void test_linux_boot_params(void **state)
 	memcpy(want, debian_hdr, sizeof want);
 	want[0x210 - HDR_AT] = 0xFF;                    /* type_of_loader */
 	want[0x211 - HDR_AT] = 0x01;                    /* loadflags */
-	wr32(want + 0x218 - HDR_AT, 0);                 /* ramdisk_image */
-	wr32(want + 0x21C - HDR_AT, 0);                 /* ramdisk_size */
-	wr16(want + 0x224 - HDR_AT, 0);                 /* heap_end_ptr */
-	wr32(want + 0x228 - HDR_AT, 0x51000);           /* cmd_line_ptr */
+	put32(want + 0x218 - HDR_AT, 0);                 /* ramdisk_image */
+	put32(want + 0x21C - HDR_AT, 0);                 /* ramdisk_size */
+	put16(want + 0x224 - HDR_AT, 0);                 /* heap_end_ptr */
+	put32(want + 0x228 - HDR_AT, 0x51000);           /* cmd_line_ptr */
 	assert_memory_equal(BP + HDR_AT, want, sizeof want);
 	/* Zero page: zero but for acpi_rsdp_addr and the e820 table. */
-	assert_int_equal(rd64(BP + 0x070), RSDP_GPA);
+	assert_int_equal(get64(BP + 0x070), RSDP_GPA);
 	for (i = 0; i < HDR_AT; i++)
 		if ((i < 0x070 || i >= 0x078) && i != 0x1E8 && BP[i] != 0)
 			fail_msg("boot_params byte 0x%zx is 0x%x", i, BP[i]);
@@ -282,9 +245,9 @@ static void test_linux_boot_params(void **state)
 	assert_int_equal(BP[0x1E8], 3);                      /* e820_entries */
 	assert_true(all_bytes(BP + 0x2D0 + 3 * 20, 0x1000 - 0x2D0 - 60, 0));
 	/* ext_cmd_line_ptr, ext_ramdisk_*: 0 (all below 4 GiB). */
-	assert_int_equal(rd32(BP + 0x0C0), 0);
-	assert_int_equal(rd32(BP + 0x0C4), 0);
-	assert_int_equal(rd32(BP + 0x0C8), 0);
+	assert_int_equal(get32(BP + 0x0C0), 0);
+	assert_int_equal(get32(BP + 0x0C4), 0);
+	assert_int_equal(get32(BP + 0x0C8), 0);
 	/* The command line copy, right after the zero page. */
 	assert_string_equal((char *)ram + 0x51000, CMDLINE);
 	assert_int_equal(ram[0x51000 + sizeof CMDLINE], 0);  /* info area */
@@ -296,15 +259,15 @@ static void test_linux_rsdp_needs_2_14(void **state)
 	struct guest_load_req r = request();
 
 	(void)state;
-	wr16(img + 0x206, 0x020D);
+	put16(img + 0x206, 0x020D);
 	LOAD_OK(&r);
-	assert_int_equal(rd64(BP + 0x070), 0);
-	wr16(img + 0x206, 0x020E);
+	assert_int_equal(get64(BP + 0x070), 0);
+	put16(img + 0x206, 0x020E);
 	LOAD_OK(&r);
-	assert_int_equal(rd64(BP + 0x070), RSDP_GPA);
+	assert_int_equal(get64(BP + 0x070), RSDP_GPA);
 	r.rsdp_gpa = 0;                                      /* none */
 	LOAD_OK(&r);
-	assert_int_equal(rd64(BP + 0x070), 0);
+	assert_int_equal(get64(BP + 0x070), 0);
 }
 
 static void expect_e820(unsigned i, uint64_t addr, uint64_t size,
@@ -312,9 +275,9 @@ static void expect_e820(unsigned i, uint64_t addr, uint64_t size,
 {
 	const uint8_t *e = BP + 0x2D0 + 20 * i;
 
-	assert_int_equal(rd64(e + 0), addr);
-	assert_int_equal(rd64(e + 8), size);
-	assert_int_equal(rd32(e + 16), type);
+	assert_int_equal(get64(e + 0), addr);
+	assert_int_equal(get64(e + 8), size);
+	assert_int_equal(get32(e + 16), type);
 }
 
 static void test_linux_e820(void **state)
@@ -364,10 +327,10 @@ static void test_linux_initrd_at_top(void **state)
 	r.modules = &m;
 	r.nmodules = 1;
 	LOAD_OK(&r);
-	assert_int_equal(rd32(BP + 0x218), at);              /* ramdisk_image */
-	assert_int_equal(rd32(BP + 0x21C), sizeof rd);       /* ramdisk_size */
-	assert_int_equal(rd32(BP + 0x0C0), 0);
-	assert_int_equal(rd32(BP + 0x0C4), 0);
+	assert_int_equal(get32(BP + 0x218), at);              /* ramdisk_image */
+	assert_int_equal(get32(BP + 0x21C), sizeof rd);       /* ramdisk_size */
+	assert_int_equal(get32(BP + 0x0C0), 0);
+	assert_int_equal(get32(BP + 0x0C4), 0);
 	assert_int_equal(ent.module_gpa[0], at);
 	assert_true(all_bytes(ram + at, sizeof rd, 0x5A));
 	assert_true(all_bytes(ram + at + sizeof rd, RAM_BYTES - at - sizeof rd,
@@ -395,8 +358,8 @@ static void test_linux_initrd_concatenated(void **state)
 	r.modules = m;
 	r.nmodules = 3;
 	LOAD_OK(&r);
-	assert_int_equal(rd32(BP + 0x218), at);
-	assert_int_equal(rd32(BP + 0x21C), 8 + 4 + 7);
+	assert_int_equal(get32(BP + 0x218), at);
+	assert_int_equal(get32(BP + 0x21C), 8 + 4 + 7);
 	assert_int_equal(ent.module_gpa[0], at);
 	assert_int_equal(ent.module_gpa[1], at + 8);
 	assert_int_equal(ent.module_gpa[2], at + 12);
@@ -408,12 +371,12 @@ static void test_linux_initrd_concatenated(void **state)
 	/* Empty modules take no room; all empty: no initrd at all. */
 	m[1].size = 0;
 	LOAD_OK(&r);
-	assert_int_equal(rd32(BP + 0x21C), 8 + 7);
+	assert_int_equal(get32(BP + 0x21C), 8 + 7);
 	assert_int_equal(ent.module_gpa[2], at + 8);
 	m[0].size = m[2].size = 0;
 	LOAD_OK(&r);
-	assert_int_equal(rd32(BP + 0x218), 0);
-	assert_int_equal(rd32(BP + 0x21C), 0);
+	assert_int_equal(get32(BP + 0x218), 0);
+	assert_int_equal(get32(BP + 0x21C), 0);
 }
 
 static void test_linux_no_initrd(void **state)
@@ -422,8 +385,8 @@ static void test_linux_no_initrd(void **state)
 
 	(void)state;
 	LOAD_OK(&r);
-	assert_int_equal(rd32(BP + 0x218), 0);
-	assert_int_equal(rd32(BP + 0x21C), 0);
+	assert_int_equal(get32(BP + 0x218), 0);
+	assert_int_equal(get32(BP + 0x21C), 0);
 }
 
 /* initrd_addr_max caps the top; a kernel in the way sends it below. */
@@ -436,25 +399,25 @@ static void test_linux_initrd_addr_max(void **state)
 	(void)state;
 	r.modules = &m;
 	r.nmodules = 1;
-	wr32(img + 0x22C, 96 * MIB - 1);
+	put32(img + 0x22C, 96 * MIB - 1);
 	LOAD_OK(&r);
-	assert_int_equal(rd32(BP + 0x218), 94 * MIB);
+	assert_int_equal(get32(BP + 0x218), 94 * MIB);
 	/* The highest byte may be initrd_addr_max itself. */
-	wr32(img + 0x22C, 96 * MIB - 2);
+	put32(img + 0x22C, 96 * MIB - 2);
 	LOAD_OK(&r);
-	assert_int_equal(rd32(BP + 0x218), 94 * MIB - 0x1000);
+	assert_int_equal(get32(BP + 0x218), 94 * MIB - 0x1000);
 	/* Below 64 MiB the kernel (16 MiB + init_size) is in the way. */
-	wr32(img + 0x22C, 64 * MIB - 1);
+	put32(img + 0x22C, 64 * MIB - 1);
 	LOAD_OK(&r);
-	assert_int_equal(rd32(BP + 0x218), 14 * MIB);
+	assert_int_equal(get32(BP + 0x218), 14 * MIB);
 	assert_true(all_bytes(ram + 14 * MIB, 2 * MIB, 0));
 	/* Ending exactly where the kernel's init_size ends is clear. */
-	wr32(img + 0x22C, KERNEL_END + 2 * MIB - 1);
+	put32(img + 0x22C, KERNEL_END + 2 * MIB - 1);
 	LOAD_OK(&r);
-	assert_int_equal(rd32(BP + 0x218), KERNEL_END);
-	wr32(img + 0x22C, KERNEL_END + 2 * MIB - 2);
+	assert_int_equal(get32(BP + 0x218), KERNEL_END);
+	put32(img + 0x22C, KERNEL_END + 2 * MIB - 2);
 	LOAD_OK(&r);
-	assert_int_equal(rd32(BP + 0x218), 14 * MIB);
+	assert_int_equal(get32(BP + 0x218), 14 * MIB);
 	/* Neither above nor below the kernel (nor in the first MiB). */
 	m.size = 15 * MIB + 1;
 	LOAD_FAILS(&r, "initrd does not fit: 1 module(s) of 0xf00001 bytes "
@@ -462,8 +425,8 @@ static void test_linux_initrd_addr_max(void **state)
 	               "of the kernel at 0x1000000-0x4f98000");
 	m.size = 15 * MIB;                  /* exactly [1 MiB, 16 MiB) */
 	LOAD_OK(&r);
-	assert_int_equal(rd32(BP + 0x218), MIB);
-	wr32(img + 0x22C, MIB - 1);         /* all of it in low memory */
+	assert_int_equal(get32(BP + 0x218), MIB);
+	put32(img + 0x22C, MIB - 1);         /* all of it in low memory */
 	m.size = 4096;
 	LOAD_FAILS(&r, "initrd does not fit");
 }
@@ -481,7 +444,7 @@ static void test_linux_initrd_too_big(void **state)
 	r.nmodules = 1;
 	m[0].size = RAM_BYTES - KERNEL_END;  /* exactly the room above */
 	LOAD_OK(&r);
-	assert_int_equal(rd32(BP + 0x218), KERNEL_END);
+	assert_int_equal(get32(BP + 0x218), KERNEL_END);
 	m[0].size = sizeof rd;               /* one byte more */
 	LOAD_FAILS(&r, "initrd does not fit: 1 module(s) of 0x3068001 bytes");
 	/* Two that fit alone but not together (4-byte padding included). */
@@ -501,43 +464,43 @@ static void test_linux_placement(void **state)
 
 	(void)state;
 	/* A relocatable kernel at a fitting, aligned pref_address. */
-	wr64(img + 0x258, 0x2000000);
+	put64(img + 0x258, 0x2000000);
 	LOAD_OK(&r);
 	assert_int_equal(ent.rip, 0x2000200);
 	assert_memory_equal(ram + 0x2000000, img + SETUP_BYTES, PM_BYTES);
 	assert_int_equal(ent.image_end, 0x2000000 + INIT_SIZE);
 	/* Not aligned to kernel_alignment: the lowest multiple >= 16 MiB. */
-	wr64(img + 0x258, 0x2100000);
+	put64(img + 0x258, 0x2100000);
 	LOAD_OK(&r);
 	assert_int_equal(ent.rip, 0x1000200);
 	/* Too high to fit (or wrapping): the same. */
-	wr64(img + 0x258, 0x5000000);
+	put64(img + 0x258, 0x5000000);
 	LOAD_OK(&r);
 	assert_int_equal(ent.rip, 0x1000200);
-	wr64(img + 0x258, 0xFFFFFFFFFFE00000ull);
+	put64(img + 0x258, 0xFFFFFFFFFFE00000ull);
 	LOAD_OK(&r);
 	assert_int_equal(ent.rip, 0x1000200);
-	wr64(img + 0x258, 0);                /* none given */
+	put64(img + 0x258, 0);                /* none given */
 	LOAD_OK(&r);
 	assert_int_equal(ent.rip, 0x1000200);
 	/* Below 1 MiB is never a kernel's place. */
-	wr32(img + 0x230, 0x1000);
-	wr64(img + 0x258, 0x80000);
+	put32(img + 0x230, 0x1000);
+	put64(img + 0x258, 0x80000);
 	LOAD_OK(&r);
 	assert_int_equal(ent.rip, 0x1000200);
 	/* kernel_alignment 16 MiB + 4 MiB is no power of two. */
-	wr32(img + 0x230, 0x1400000);
+	put32(img + 0x230, 0x1400000);
 	LOAD_FAILS(&r, "Linux kernel_alignment 0x1400000 is not a power of two");
-	wr32(img + 0x230, 0);
+	put32(img + 0x230, 0);
 	LOAD_FAILS(&r, "Linux kernel_alignment 0x0 is not a power of two");
 	/* 64 MiB alignment: the kernel goes to 64 MiB (and just fits). */
-	wr32(img + 0x230, 0x4000000);
+	put32(img + 0x230, 0x4000000);
 	LOAD_OK(&r);
 	assert_int_equal(ent.rip, 0x4000200);
-	wr32(img + 0x230, 0x8000000);        /* 128 MiB: at the end of RAM */
+	put32(img + 0x230, 0x8000000);        /* 128 MiB: at the end of RAM */
 	LOAD_FAILS(&r, "Linux kernel does not fit: it needs 0x3f98000 bytes "
 	               "(init_size) at 0x8000000, RAM ends at 0x8000000");
-	wr32(img + 0x230, 0x80000000u);
+	put32(img + 0x230, 0x80000000u);
 	LOAD_FAILS(&r, "at 0x80000000, RAM ends at 0x8000000");
 }
 
@@ -547,18 +510,18 @@ static void test_linux_not_relocatable(void **state)
 
 	(void)state;
 	img[0x234] = 0;
-	wr32(img + 0x230, 0);                /* ignored when not relocatable */
-	wr64(img + 0x258, 0x2100000);        /* runs there: loaded there */
+	put32(img + 0x230, 0);                /* ignored when not relocatable */
+	put64(img + 0x258, 0x2100000);        /* runs there: loaded there */
 	LOAD_OK(&r);
 	assert_int_equal(ent.rip, 0x2100200);
 	assert_memory_equal(ram + 0x2100000, img + SETUP_BYTES, PM_BYTES);
-	wr64(img + 0x258, 0x80000);
+	put64(img + 0x258, 0x80000);
 	LOAD_FAILS(&r, "Linux kernel is not relocatable and its pref_address "
 	               "0x80000 is below 1 MiB");
-	wr64(img + 0x258, 0x5000000);
+	put64(img + 0x258, 0x5000000);
 	LOAD_FAILS(&r, "Linux kernel does not fit: it needs 0x3f98000 bytes "
 	               "(init_size) at 0x5000000, RAM ends at 0x8000000");
-	wr64(img + 0x258, 0xFFFFFFFFFFFFF000ull);
+	put64(img + 0x258, 0xFFFFFFFFFFFFF000ull);
 	LOAD_FAILS(&r, "Linux kernel does not fit");
 }
 
@@ -580,9 +543,9 @@ static void test_linux_init_size(void **state)
 	struct guest_load_req r = request();
 
 	(void)state;
-	wr32(img + 0x260, 0xFFFFFFFFu);
+	put32(img + 0x260, 0xFFFFFFFFu);
 	LOAD_FAILS(&r, "it needs 0xffffffff bytes (init_size) at 0x1000000");
-	wr32(img + 0x260, 0x10);             /* less than the kernel itself */
+	put32(img + 0x260, 0x10);             /* less than the kernel itself */
 	LOAD_OK(&r);
 	assert_int_equal(ent.image_end, LOAD_GPA + PM_BYTES);
 }
@@ -594,12 +557,12 @@ static void test_linux_protocol_too_old(void **state)
 	struct guest_load_req r = request();
 
 	(void)state;
-	wr16(img + 0x206, 0x020B);           /* 2.11: no xloadflags */
+	put16(img + 0x206, 0x020B);           /* 2.11: no xloadflags */
 	LOAD_FAILS(&r, "Linux boot protocol 2.11 is too old: BareGT needs "
 	               "2.12 or later (xloadflags, 64-bit entry)");
-	wr16(img + 0x206, 0x0200);
+	put16(img + 0x206, 0x0200);
 	LOAD_FAILS(&r, "Linux boot protocol 2.00 is too old");
-	wr16(img + 0x206, 0x020C);
+	put16(img + 0x206, 0x020C);
 	LOAD_OK(&r);
 }
 
@@ -608,10 +571,10 @@ static void test_linux_no_64bit_entry(void **state)
 	struct guest_load_req r = request();
 
 	(void)state;
-	wr16(img + 0x236, 0x7E);
+	put16(img + 0x236, 0x7E);
 	LOAD_FAILS(&r, "Linux kernel has no 64-bit entry: xloadflags 0x7e "
 	               "lacks XLF_KERNEL_64 (bit 0)");
-	wr16(img + 0x236, 0x01);             /* only the 64-bit entry: fine */
+	put16(img + 0x236, 0x01);             /* only the 64-bit entry: fine */
 	LOAD_OK(&r);
 }
 
@@ -676,15 +639,15 @@ static void test_linux_cmdline_size(void **state)
 	               "kernel takes (cmdline_size)");
 	line[0x7FF] = '\0';                  /* exactly cmdline_size */
 	LOAD_OK(&r);
-	assert_int_equal(strlen((char *)ram + rd32(BP + 0x228)), 0x7FF);
-	wr32(img + 0x238, 0);                /* hostile: no command line */
+	assert_int_equal(strlen((char *)ram + get32(BP + 0x228)), 0x7FF);
+	put32(img + 0x238, 0);                /* hostile: no command line */
 	LOAD_FAILS(&r, "longer than the 0 bytes");
 	r.cmdline = "";
 	LOAD_OK(&r);
-	assert_string_equal((char *)ram + rd32(BP + 0x228), "");
+	assert_string_equal((char *)ram + get32(BP + 0x228), "");
 	r.cmdline = NULL;
 	LOAD_OK(&r);
-	assert_string_equal((char *)ram + rd32(BP + 0x228), "");
+	assert_string_equal((char *)ram + get32(BP + 0x228), "");
 }
 
 static void test_linux_recognition(void **state)
@@ -692,10 +655,10 @@ static void test_linux_recognition(void **state)
 	struct guest_load_req r = request();
 
 	(void)state;
-	wr16(img + 0x1FE, 0x55AB);           /* "HdrS" without the flag */
+	put16(img + 0x1FE, 0x55AB);           /* "HdrS" without the flag */
 	LOAD_FAILS(&r, "Linux setup header \"HdrS\" at 0x202 without the boot "
 	               "flag 0xAA55 at 0x1FE (found 0x55ab)");
-	wr16(img + 0x1FE, 0xAA55);
+	put16(img + 0x1FE, 0xAA55);
 	img[0x205] = 'Z';                    /* a boot sector, no header */
 	LOAD_FAILS(&r, "not a Multiboot, Linux bzImage or ELF64 x86-64 image");
 	/* Too short to hold the version field: not recognised. */

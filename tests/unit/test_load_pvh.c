@@ -135,24 +135,6 @@ static int group_teardown(void **state)
 	return 0;
 }
 
-static uint64_t rd64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof v);
-	return v;
-}
-
-static bool all_bytes(const uint8_t *p, size_t n, uint8_t v)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (p[i] != v)
-			return false;
-	return true;
-}
-
 static struct guest_load_req request(void)
 {
 	struct guest_load_req r = {
@@ -233,9 +215,9 @@ static void test_pvh_entry_state(void **state)
 	assert_int_equal(ent.gdt_gpa, 0x1000);
 	assert_int_equal(ent.gdt_limit, 23);
 	/* Flat 32-bit code and data (SDM Vol. 3A §3.4.5); no page tables. */
-	assert_int_equal(rd64(ram + 0x1000), 0);
-	assert_int_equal(rd64(ram + 0x1008), 0x00CF9A000000FFFFull);
-	assert_int_equal(rd64(ram + 0x1010), 0x00CF92000000FFFFull);
+	assert_int_equal(get64(ram + 0x1000), 0);
+	assert_int_equal(get64(ram + 0x1008), 0x00CF9A000000FFFFull);
+	assert_int_equal(get64(ram + 0x1010), 0x00CF92000000FFFFull);
 	assert_true(all_bytes(ram + 0x1018, 0x1000 - 0x18, 0));
 	assert_true(all_bytes(ram + 0x2000, 0x3000, FILL));
 	assert_string_equal(err, "");

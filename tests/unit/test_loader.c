@@ -104,25 +104,10 @@ static uint32_t rd32(const uint8_t *base, uint64_t gpa)
 	return v;
 }
 
-static void wr32(uint8_t *p, uint32_t v)
-{
-	memcpy(p, &v, sizeof v);
-}
-
 /* Byte i of test content number seed: 0x40..0x7F, never a magic byte. */
 static uint8_t pat(size_t i, unsigned seed)
 {
 	return (uint8_t)(0x40 + (i * 7 + seed * 13) % 64);
-}
-
-static bool all_bytes(const uint8_t *p, size_t n, uint8_t v)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (p[i] != v)
-			return false;
-	return true;
 }
 
 static struct guest_load_req request(const void *image, size_t size)
@@ -245,9 +230,9 @@ static size_t build_elf32(uint32_t entry, const struct tseg *segs, unsigned n)
 /* Multiboot §3.1.1 header: magic, flags, checksum making the sum 0. */
 static void put_mb_header(uint8_t *at, uint32_t flags)
 {
-	wr32(at, 0x1BADB002u);
-	wr32(at + 4, flags);
-	wr32(at + 8, 0u - 0x1BADB002u - flags);
+	put32(at, 0x1BADB002u);
+	put32(at + 4, flags);
+	put32(at + 8, 0u - 0x1BADB002u - flags);
 }
 
 struct aout {
@@ -265,11 +250,11 @@ static size_t build_aout(const struct aout *a)
 	for (i = 0; i < a->file_size; i++)
 		img[i] = pat(i, 0);
 	put_mb_header(img + a->hoff, a->flags);
-	wr32(img + a->hoff + 12, a->header_addr);
-	wr32(img + a->hoff + 16, a->load_addr);
-	wr32(img + a->hoff + 20, a->load_end_addr);
-	wr32(img + a->hoff + 24, a->bss_end_addr);
-	wr32(img + a->hoff + 28, a->entry_addr);
+	put32(img + a->hoff + 12, a->header_addr);
+	put32(img + a->hoff + 16, a->load_addr);
+	put32(img + a->hoff + 20, a->load_end_addr);
+	put32(img + a->hoff + 24, a->bss_end_addr);
+	put32(img + a->hoff + 28, a->entry_addr);
 	return a->file_size;
 }
 
@@ -1100,11 +1085,11 @@ static void test_mb_bad_checksum(void **state)
 	assert_non_null(strstr(err, "offset 0x20"));
 	/* A good header later in the file is still found. */
 	put_mb_header(img + 0x40, 0x10000);
-	wr32(img + 0x4C, 0x100040);
-	wr32(img + 0x50, 0x100000);
-	wr32(img + 0x54, 0);
-	wr32(img + 0x58, 0);
-	wr32(img + 0x5C, 0x100000);
+	put32(img + 0x4C, 0x100040);
+	put32(img + 0x50, 0x100000);
+	put32(img + 0x54, 0);
+	put32(img + 0x58, 0);
+	put32(img + 0x5C, 0x100000);
 	LOAD_OK(&r);
 	assert_int_equal(ent.kind, GUEST_MULTIBOOT);
 }
@@ -1203,11 +1188,11 @@ static void test_mb_over_elf64(void **state)
 	(void)state;
 	/* Detection order: a Multiboot header wins over ELF64. */
 	put_mb_header(img + seg_off[2], 0x10000);
-	wr32(img + seg_off[2] + 12, 0x200000);
-	wr32(img + seg_off[2] + 16, 0x200000 - (uint32_t)seg_off[2]);
-	wr32(img + seg_off[2] + 20, 0);
-	wr32(img + seg_off[2] + 24, 0);
-	wr32(img + seg_off[2] + 28, 0x200000);
+	put32(img + seg_off[2] + 12, 0x200000);
+	put32(img + seg_off[2] + 16, 0x200000 - (uint32_t)seg_off[2]);
+	put32(img + seg_off[2] + 20, 0);
+	put32(img + seg_off[2] + 24, 0);
+	put32(img + seg_off[2] + 28, 0x200000);
 	LOAD_OK(&r);
 	assert_int_equal(ent.kind, GUEST_MULTIBOOT);
 	assert_false(ent.long_mode);
