@@ -46,25 +46,39 @@ static uint32_t flush_write(void *owner, uint32_t off, uint32_t old,
 	return 0;
 }
 
-/* MI_MODE: no ring runs on a vGPU by itself, so a stopped ring is idle
- * at once (i915's intel_engine_stop_cs waits for MODE_IDLE). */
-static uint32_t mi_mode_read(void *owner, uint32_t off, uint32_t stored)
+/*
+ * Status bits that follow their request bits at once: nothing behind a
+ * vGPU takes time to stop, reset, power up or lock. Each status bit sits
+ * next to its request bit, one above (up) or one below (down); the
+ * descriptors make status bits read-only, so stored never holds one.
+ */
+static uint32_t follow_up(uint32_t stored, uint32_t request)
 {
-	(void)owner;
-	(void)off;
-	return (stored & GEN9_MI_MODE_STOP_RING) ? stored | GEN9_MI_MODE_IDLE
-	                                         : stored;
+	return stored | (stored & request) << 1;
 }
 
-/* RESET_CTL: ready to reset as soon as the reset is requested
- * (gen8_engine_reset_prepare waits for READY_TO_RESET). */
-static uint32_t reset_ctl_read(void *owner, uint32_t off, uint32_t stored)
+static uint32_t follow_down(uint32_t stored, uint32_t request)
 {
-	(void)owner;
-	(void)off;
-	return (stored & GEN9_RESET_CTL_REQUEST) ? stored | GEN9_RESET_CTL_READY
-	                                         : stored;
+	return stored | (stored & request) >> 1;
 }
+
+#define FOLLOW_HOOK(fn, how, request)                                          \
+	static uint32_t fn(void *owner, uint32_t off, uint32_t stored)         \
+	{                                                                      \
+		(void)owner;                                                   \
+		(void)off;                                                     \
+		return how(stored, request);                                   \
+	}
+
+/* MI_MODE: a stopped ring is idle (i915's intel_engine_stop_cs waits for
+ * MODE_IDLE). RESET_CTL: ready to reset once requested
+ * (gen8_engine_reset_prepare waits for READY_TO_RESET). */
+FOLLOW_HOOK(mi_mode_read, follow_up, GEN9_MI_MODE_STOP_RING)
+FOLLOW_HOOK(reset_ctl_read, follow_up, GEN9_RESET_CTL_REQUEST)
+/* The display core: power wells, DBUF power, LCPLL lock. */
+FOLLOW_HOOK(power_well_read, follow_down, GEN9_PWR_WELL_REQUESTS)
+FOLLOW_HOOK(dbuf_read, follow_down, GEN9_DBUF_POWER_REQUEST)
+FOLLOW_HOOK(lcpll_read, follow_down, GEN9_LCPLL_ENABLE)
 
 /* GDRST: the reset is done when the write completes; the bits read 0. */
 static uint32_t gdrst_write(void *owner, uint32_t off, uint32_t old,
@@ -94,32 +108,6 @@ static uint32_t pcode_write(void *owner, uint32_t off, uint32_t old,
 		g->regs.regs[GEN9_PCODE_DATA / 4] = GEN9_CDCLK_READY_FOR_CHANGE;
 	g->stats.pcode_requests++;
 	return value & ~(GEN9_PCODE_READY | GEN9_PCODE_CMD_MASK);
-}
-
-/* A status bit that follows its request bit at once: power wells, DBUF,
- * LCPLL (no real power or clock behind a vGPU's display core). */
-static uint32_t power_well_read(void *owner, uint32_t off, uint32_t stored)
-{
-	(void)owner;
-	(void)off;
-	return (stored & ~GEN9_PWR_WELL_STATES) |
-	       ((stored & GEN9_PWR_WELL_REQUESTS) >> 1);
-}
-
-static uint32_t dbuf_read(void *owner, uint32_t off, uint32_t stored)
-{
-	(void)owner;
-	(void)off;
-	return (stored & GEN9_DBUF_POWER_REQUEST) ? stored | GEN9_DBUF_POWER_STATE
-	                                          : stored & ~GEN9_DBUF_POWER_STATE;
-}
-
-static uint32_t lcpll_read(void *owner, uint32_t off, uint32_t stored)
-{
-	(void)owner;
-	(void)off;
-	return (stored & GEN9_LCPLL_ENABLE) ? stored | GEN9_LCPLL_LOCK
-	                                    : stored & ~GEN9_LCPLL_LOCK;
 }
 
 #define ENGINE_REGS(base, name)                                                \
