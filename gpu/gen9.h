@@ -116,6 +116,18 @@
 #define GEN9_DMC_BASE            0x80000u   /* DMC program and registers */
 #define GEN9_DMC_DWORDS          (0x3000u / 4)
 
+/* Interrupt identity registers (IIR) the driver clears at IRQ install and
+ * checks read zero (i915_irq.c: gen3_assert_iir_is_zero): write 1 to
+ * clear. GT groups 0-3 at 0x44308 + 0x10n, the display engine's pipe,
+ * port and misc IIRs, PCU, and the PCH's SDEIIR. Nothing raises a bit
+ * yet (no engine, headless): the GT interrupt logic is issue 11's. */
+#define GEN9_GT_IIR(n)           (0x44308u + 0x10u * (n))
+#define GEN9_DE_PIPE_IIR(p)      (0x44408u + 0x10u * (p))
+#define GEN9_DE_PORT_IIR         0x44448u
+#define GEN9_DE_MISC_IIR         0x44468u
+#define GEN9_PCU_IIR             0x444e8u
+#define GEN9_SDE_IIR             0xc4008u
+
 /* GuC status: a vGPU's GuC never runs, its microcontroller stays in
  * reset (GS_MIA_IN_RESET, bit 0), which i915 checks after the GuC reset
  * of its GT sanitize (gt/uc/intel_uc.c). */

@@ -93,6 +93,17 @@ static uint32_t gdrst_write(void *owner, uint32_t off, uint32_t old,
 	return 0;
 }
 
+/* IIR: a 1 written clears that bit. */
+static uint32_t iir_write(void *owner, uint32_t off, uint32_t old,
+                          uint32_t value)
+{
+	(void)owner;
+	(void)off;
+	return old & ~value;
+}
+
+#define IIR(off, name) { (off), 1, 0, 0, 0, NULL, iir_write, name }
+
 /* pcode: every command completes at once without error; the CDCLK
  * change request is answered "ready for change". */
 static uint32_t pcode_write(void *owner, uint32_t off, uint32_t old,
@@ -135,6 +146,16 @@ const struct vreg_desc vgpu_gen9_regs[] = {
 	ENGINE_REGS(GEN9_VECS_BASE, "VECS"),
 	ENGINE_REGS(GEN9_BCS_BASE, "BCS"),
 	{ GEN9_FUSE_STATUS, 1, GEN9_FUSE_STATUS_DONE, 0xffffffff, 0, NULL, NULL, "SKL_FUSE_STATUS" },
+	IIR(GEN9_GT_IIR(0), "GEN8_GT_IIR(0)"),
+	IIR(GEN9_GT_IIR(1), "GEN8_GT_IIR(1)"),
+	IIR(GEN9_GT_IIR(2), "GEN8_GT_IIR(2)"),
+	IIR(GEN9_GT_IIR(3), "GEN8_GT_IIR(3)"),
+	IIR(GEN9_DE_PIPE_IIR(0), "GEN8_DE_PIPE_IIR(A)"),
+	IIR(GEN9_DE_PIPE_IIR(1), "GEN8_DE_PIPE_IIR(B)"),
+	IIR(GEN9_DE_PIPE_IIR(2), "GEN8_DE_PIPE_IIR(C)"),
+	IIR(GEN9_DE_PORT_IIR, "GEN8_DE_PORT_IIR"),
+	IIR(GEN9_DE_MISC_IIR, "GEN8_DE_MISC_IIR"),
+	IIR(GEN9_PCU_IIR, "GEN8_PCU_IIR"),
 	{ GEN9_DBUF_CTL, 1, 0, GEN9_DBUF_POWER_STATE, 0, dbuf_read, NULL, "DBUF_CTL" },
 	{ GEN9_PWR_WELL_CTL, 4, 0, GEN9_PWR_WELL_STATES, 0, power_well_read, NULL, "HSW_PWR_WELL_CTL" },
 	{ GEN9_DC_STATE_EN, 1, 0, 0, 0, NULL, NULL, "DC_STATE_EN" },
@@ -143,6 +164,7 @@ const struct vreg_desc vgpu_gen9_regs[] = {
 	{ GEN9_NDE_RSTWRN_OPT, 1, 0, 0, 0, NULL, NULL, "HSW_NDE_RSTWRN_OPT" },
 	{ GEN9_SKL_DFSM, 1, GEN9_DFSM_NO_PIPES, 0xffffffff, 0, NULL, NULL, "SKL_DFSM" },
 	{ GEN9_DMC_BASE, GEN9_DMC_DWORDS, 0, 0, 0, NULL, NULL, "DMC" },
+	IIR(GEN9_SDE_IIR, "SDEIIR"),
 	{ GEN9_PCH_RAWCLK_FREQ, 1, GEN9_RAWCLK_24MHZ, 0xffffffff, 0, NULL, NULL, "PCH_RAWCLK_FREQ" },
 	{ GEN9_FENCE_BASE, GEN9_NUM_FENCES * 2, 0, 0, 0, NULL, fence_write, "FENCE" },
 	{ GEN9_GFX_FLSH_CNTL, 1, 0, 0, 0, NULL, flush_write, "GFX_FLSH_CNTL" },

@@ -135,6 +135,26 @@ static void test_display_core_follows_requests(void **state)
 	assert_int_equal(g.regs.unknown_reads + g.regs.unknown_writes, 0);
 }
 
+/* IIRs are write-1-to-clear: i915 writes all-ones at IRQ install and
+ * warns unless they then read 0. */
+static void test_iir_write_one_to_clear(void **state)
+{
+	static const uint32_t iir[] = { GEN9_GT_IIR(0), GEN9_GT_IIR(3),
+	                                GEN9_DE_PIPE_IIR(2), GEN9_PCU_IIR,
+	                                GEN9_SDE_IIR };
+	unsigned i;
+
+	(void)state;
+	for (i = 0; i < sizeof iir / sizeof iir[0]; i++) {
+		regs[iir[i] / 4] = 0x81;           /* as if raised */
+		wr(iir[i], 0x1);
+		assert_int_equal(rd(iir[i]), 0x80);
+		wr(iir[i], 0xffffffff);
+		assert_int_equal(rd(iir[i]), 0);
+	}
+	assert_int_equal(g.regs.unknown_reads + g.regs.unknown_writes, 0);
+}
+
 static void test_gdrst_self_clears(void **state)
 {
 	(void)state;
@@ -169,6 +189,7 @@ int main(void)
 		cmocka_unit_test_setup(test_reset_ctl_every_engine, setup),
 		cmocka_unit_test_setup(test_mi_mode_idle_when_stopped, setup),
 		cmocka_unit_test_setup(test_display_core_follows_requests, setup),
+		cmocka_unit_test_setup(test_iir_write_one_to_clear, setup),
 		cmocka_unit_test_setup(test_gdrst_self_clears, setup),
 		cmocka_unit_test_setup(test_pcode, setup),
 	};
